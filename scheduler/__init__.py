@@ -1,0 +1,3 @@
+"""visits: visit scheduling and logistics for city agencies hosting delegations."""
+
+__version__ = "0.1.0"

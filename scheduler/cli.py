@@ -1,0 +1,146 @@
+"""The `visits` command line: a thin layer that parses, calls, prints."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from scheduler.errors import InputError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def user_errors(func: F) -> F:
+    """Bad input: one clear message per problem on stderr, exit code 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except InputError as exc:
+            for problem in exc.problems:
+                click.echo(f"error: {problem}", err=True)
+            sys.exit(2)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group()
+@click.version_option(package_name="visits")
+def main() -> None:
+    """Plan study visits for delegations: sites, presenters, vans, lunch."""
+
+
+@main.command()
+@click.argument("instance", type=click.Path(path_type=Path))
+@user_errors
+def validate(instance: Path) -> None:
+    """Check a week or scenario file; list errors and warnings."""
+    from scheduler.loading import load_instance, warnings
+
+    loaded = load_instance(instance)
+    notes = warnings(loaded)
+    for note in notes:
+        click.echo(f"warning: {note}")
+    requests = sum(len(d.requests) for d in loaded.delegations)
+    click.echo(
+        f"ok: {instance}: {len(loaded.delegations)} delegations, "
+        f"{requests} requests, {len(loaded.catalog.sites)} sites, "
+        f"{len(notes)} warning(s)"
+    )
+
+
+@main.command()
+@click.argument("instance", type=click.Path(path_type=Path))
+@click.argument("schedule_json", type=click.Path(path_type=Path))
+@user_errors
+def check(instance: Path, schedule_json: Path) -> None:
+    """Verify a schedule against every hard rule; exit 1 on a violation."""
+    from scheduler.check import check_files
+
+    sys.exit(check_files(instance, schedule_json))
+
+
+@main.command()
+@click.option("--catalog", required=True, type=click.Path(path_type=Path))
+@click.option("--week", required=True, help="ISO week, e.g. 2026-W48.")
+@click.option("--delegations", "count", required=True, type=int)
+@click.option("--seed", default=0, show_default=True, type=int)
+@click.option("--out", required=True, type=click.Path(path_type=Path))
+@user_errors
+def generate(
+    catalog: Path, week: str, count: int, seed: int, out: Path
+) -> None:
+    """Draw a week of delegation requests that follows Medellín's demand."""
+    from scheduler.generate import generate_week_file
+
+    generate_week_file(catalog, week, count, seed, out)
+    click.echo(f"wrote {out}: {count} delegations, seed {seed}")
+
+
+@main.command()
+@click.argument("instance", type=click.Path(path_type=Path))
+@click.option("--out", required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--solver",
+    type=click.Choice(["cpsat", "greedy"]),
+    default="cpsat",
+    show_default=True,
+)
+@click.option("--time-limit", default=30.0, show_default=True, type=float)
+@click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--seed", default=0, show_default=True, type=int)
+@click.option("--lang", type=click.Choice(["es", "en"]), default=None)
+@click.option("--log", is_flag=True, help="Show the CP-SAT search log.")
+@click.option("--quiet", is_flag=True, help="No progress display.")
+@user_errors
+def plan(
+    instance: Path,
+    out: Path,
+    solver: str,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    lang: str | None,
+    log: bool,
+    quiet: bool,
+) -> None:
+    """Plan a week and write the schedule, invites and report into OUT."""
+    from scheduler.planning import plan_command
+
+    code = plan_command(
+        instance,
+        out,
+        solver=solver,
+        time_limit=time_limit,
+        workers=workers,
+        seed=seed,
+        lang=lang,
+        log=log,
+        quiet=quiet,
+    )
+    sys.exit(code)
+
+
+@main.command()
+@click.argument("instance", type=click.Path(path_type=Path))
+@click.argument("schedule_json", type=click.Path(path_type=Path))
+@click.option("--out", required=True, type=click.Path(path_type=Path))
+@click.option("--lang", type=click.Choice(["es", "en"]), default=None)
+@user_errors
+def export(
+    instance: Path, schedule_json: Path, out: Path, lang: str | None
+) -> None:
+    """Write the invites, Excel and report again from a saved schedule."""
+    from exports import write_all
+    from scheduler.loading import load_instance, load_schedule
+
+    loaded = load_instance(instance)
+    schedule = load_schedule(schedule_json)
+    for path in write_all(schedule, loaded, out, lang=lang):
+        click.echo(f"wrote {path}")

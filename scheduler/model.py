@@ -1,0 +1,407 @@
+"""The domain model: catalog, week, and the schedule every solver returns.
+
+Entities are frozen pydantic models validated at the boundary. Clock times
+("HH:MM-HH:MM") are parsed here into integer minutes from midnight; the
+compilation into minutes from the horizon start lives in ``problem.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    field_validator,
+    model_validator,
+)
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_HHMM = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
+
+
+def parse_clock(text: str) -> int:
+    """Minutes from midnight for "HH:MM" (24:00 allowed as an end)."""
+    m = _HHMM.match(text)
+    if not m:
+        raise ValueError(f'"{text}" is not a time; write it as HH:MM, e.g. 08:30')
+    hours, minutes = int(m.group(1)), int(m.group(2))
+    if minutes >= 60 or hours > 24 or (hours == 24 and minutes):
+        raise ValueError(f'"{text}" is not a time of day (00:00 to 24:00)')
+    return hours * 60 + minutes
+
+
+def format_clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _parse_range(value: Any) -> Any:
+    if isinstance(value, str):
+        parts = value.split("-")
+        if len(parts) != 2:
+            raise ValueError(
+                f'"{value}" is not a time range; write it as HH:MM-HH:MM, '
+                "e.g. 08:00-12:00"
+            )
+        start, end = parse_clock(parts[0]), parse_clock(parts[1])
+        if end <= start:
+            raise ValueError(
+                f'"{value}" ends before it starts; a range runs forward '
+                "within one day"
+            )
+        return (start, end)
+    return value
+
+
+def _format_range(value: tuple[int, int]) -> str:
+    return f"{format_clock(value[0])}-{format_clock(value[1])}"
+
+
+TimeRange = Annotated[
+    tuple[int, int],
+    BeforeValidator(_parse_range),
+    PlainSerializer(_format_range, return_type=str),
+]
+"""A half-open clock range [start, end) in minutes from midnight."""
+
+Id = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
+Language = Annotated[str, Field(pattern=r"^[a-z]{2}$")]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class LatLon(Frozen):
+    lat: float = Field(ge=-90, le=90, description="Latitude, degrees.")
+    lon: float = Field(ge=-180, le=180, description="Longitude, degrees.")
+
+
+class WeeklyHours(Frozen):
+    """Clock ranges per weekday; a day not listed is closed."""
+
+    mon: list[TimeRange] = Field(default_factory=list)
+    tue: list[TimeRange] = Field(default_factory=list)
+    wed: list[TimeRange] = Field(default_factory=list)
+    thu: list[TimeRange] = Field(default_factory=list)
+    fri: list[TimeRange] = Field(default_factory=list)
+    sat: list[TimeRange] = Field(default_factory=list)
+    sun: list[TimeRange] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _no_overlap(self) -> WeeklyHours:
+        for day in WEEKDAYS:
+            ranges = sorted(getattr(self, day))
+            for (_, end), (start, _) in zip(ranges, ranges[1:], strict=False):
+                if start < end:
+                    raise ValueError(
+                        f"{day}: ranges {_format_range(ranges[0])} and "
+                        "another overlap; merge them into one range"
+                    )
+        return self
+
+    def on(self, date: dt.date) -> list[tuple[int, int]]:
+        """Sorted clock ranges open on ``date``."""
+        return sorted(getattr(self, WEEKDAYS[date.weekday()]))
+
+
+class DateTimeRange(Frozen):
+    start: dt.datetime
+    end: dt.datetime
+
+    @model_validator(mode="after")
+    def _forward(self) -> DateTimeRange:
+        if self.end <= self.start:
+            raise ValueError("end must come after start")
+        return self
+
+
+# --- catalog ---------------------------------------------------------------
+
+
+class Department(Frozen):
+    id: Id
+    name: str
+    email: str = ""
+
+
+class Site(Frozen):
+    id: Id
+    name: str
+    address: str = ""
+    location: LatLon
+    department: str = Field(description="Id of the host department.")
+    topics: list[str] = Field(default_factory=list)
+    visit_minutes: int = Field(gt=0, le=720)
+    capacity: int = Field(gt=0, description="People on site at once.")
+    max_groups: int = Field(default=1, gt=0, description="Delegations at once.")
+    opening_hours: WeeklyHours
+    closed: list[dt.date] = Field(default_factory=list)
+    accessible: bool = Field(
+        default=False, description="Unknown is not accessible."
+    )
+    presenter_required: bool = True
+
+
+class Presenter(Frozen):
+    id: Id
+    name: str
+    department: str
+    email: str = ""
+    languages: list[Language] = Field(min_length=1)
+    availability: WeeklyHours | None = Field(
+        default=None, description="None: whenever the department's sites open."
+    )
+    unavailable: list[DateTimeRange] = Field(default_factory=list)
+    max_visits_per_day: int = Field(default=3, gt=0)
+
+
+class VehiclePool(Frozen):
+    id: Id
+    seats: int = Field(gt=0)
+    count: int = Field(ge=0)
+
+
+class TravelEntry(Frozen):
+    """An explicit travel time; it holds both ways unless the reverse is given."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    origin: str = Field(alias="from")
+    to: str
+    minutes: int = Field(ge=0)
+
+
+class TravelSettings(Frozen):
+    detour_factor: float = Field(default=1.4, gt=0)
+    speed_kmh: float = Field(default=20.0, gt=0)
+    buffer_minutes: int = Field(default=10, ge=0)
+    matrix: list[TravelEntry] = Field(default_factory=list)
+
+
+class Organizer(Frozen):
+    name: str
+    email: str
+
+
+class Catalog(Frozen):
+    name: str = "catalog"
+    timezone: str = "America/Bogota"
+    organizer: Organizer
+    departments: list[Department]
+    sites: list[Site]
+    presenters: list[Presenter] = Field(default_factory=list)
+    vehicles: list[VehiclePool] = Field(default_factory=list)
+    travel: TravelSettings = Field(default_factory=TravelSettings)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f'"{value}" is not an IANA time zone, e.g. America/Bogota'
+            ) from None
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def site(self, site_id: str) -> Site:
+        return self._sites[site_id]
+
+    def department(self, department_id: str) -> Department:
+        return {d.id: d for d in self.departments}[department_id]
+
+    def presenter(self, presenter_id: str) -> Presenter:
+        return {p.id: p for p in self.presenters}[presenter_id]
+
+    def presenters_of(self, department_id: str) -> list[Presenter]:
+        return [p for p in self.presenters if p.department == department_id]
+
+    def sites_with_topic(self, topic: str) -> list[Site]:
+        return [s for s in self.sites if topic in s.topics]
+
+    @property
+    def _sites(self) -> dict[str, Site]:
+        return {s.id: s for s in self.sites}
+
+
+# --- week ------------------------------------------------------------------
+
+
+class Horizon(Frozen):
+    start: dt.date = Field(description="First day, local.")
+    days: int = Field(default=5, ge=1, le=31)
+    slot_minutes: int = Field(default=15, ge=1, le=240)
+
+    @property
+    def dates(self) -> list[dt.date]:
+        return [self.start + dt.timedelta(days=i) for i in range(self.days)]
+
+
+class Request(Frozen):
+    """A wish for a named site, or for any site with a topic."""
+
+    site: str | None = None
+    topic: str | None = None
+    weight: int = Field(default=1, ge=1, le=100)
+    required: bool = False
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Request:
+        if (self.site is None) == (self.topic is None):
+            raise ValueError(
+                "give exactly one of site or topic, e.g. {site: ruta-n} "
+                "or {topic: innovation}"
+            )
+        return self
+
+    @property
+    def label(self) -> str:
+        return f"site:{self.site}" if self.site else f"topic:{self.topic}"
+
+
+class Lunch(Frozen):
+    window: TimeRange = (12 * 60, 14 * 60)
+    minutes: int = Field(default=60, ge=0)
+
+    @model_validator(mode="after")
+    def _fits(self) -> Lunch:
+        if self.minutes > self.window[1] - self.window[0]:
+            raise ValueError("lunch minutes do not fit in the lunch window")
+        return self
+
+
+class Delegation(Frozen):
+    id: Id
+    name: str
+    country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1.")
+    organization: str = ""
+    size: int = Field(ge=1, le=500)
+    languages: list[Language] = Field(min_length=1)
+    arrival: dt.datetime = Field(description="Local date-time.")
+    departure: dt.datetime = Field(description="Local date-time.")
+    day_window: TimeRange = (8 * 60, 18 * 60)
+    lunch: Lunch = Field(default_factory=Lunch)
+    max_visits_per_day: int = Field(default=3, ge=1, le=12)
+    lodging: LatLon
+    priority: int = Field(default=1, ge=1, le=5)
+    accessible_only: bool = False
+    email: str = ""
+    requests: list[Request] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _stay_forward(self) -> Delegation:
+        if self.departure <= self.arrival:
+            raise ValueError(
+                f"departure {self.departure} is not after arrival "
+                f"{self.arrival}; check the two dates"
+            )
+        return self
+
+    def value(self, request_index: int) -> int:
+        """Served value of a request: weight × priority."""
+        return self.requests[request_index].weight * self.priority
+
+
+class LockedVisit(Frozen):
+    """A visit fixed by hand; the solver keeps it exactly."""
+
+    delegation: str
+    site: str
+    start: dt.datetime = Field(description="Local date-time.")
+    presenter: str | None = None
+
+
+class Instance(Frozen):
+    """A week of requests against a catalog: what every solver reads."""
+
+    name: str
+    catalog: Catalog
+    horizon: Horizon
+    delegations: list[Delegation] = Field(default_factory=list)
+    locked: list[LockedVisit] = Field(default_factory=list)
+
+    def delegation(self, delegation_id: str) -> Delegation:
+        return {d.id: d for d in self.delegations}[delegation_id]
+
+    def local(self, value: dt.datetime) -> dt.datetime:
+        """A naive local date-time made aware in the catalog's zone."""
+        if value.tzinfo is None:
+            return value.replace(tzinfo=self.catalog.zone)
+        return value.astimezone(self.catalog.zone)
+
+    def minute(self, value: dt.datetime) -> int:
+        """Minutes from the horizon's first midnight, by the local clock."""
+        local = self.local(value)
+        days = (local.date() - self.horizon.start).days
+        return days * 1440 + local.hour * 60 + local.minute
+
+    def at(self, minute: int) -> dt.datetime:
+        """The aware local date-time of a horizon minute."""
+        day, rest = divmod(minute, 1440)
+        date = self.horizon.start + dt.timedelta(days=day)
+        return dt.datetime.combine(
+            date, dt.time(rest // 60, rest % 60), tzinfo=self.catalog.zone
+        )
+
+
+# --- schedule --------------------------------------------------------------
+
+
+def visit_id(delegation: str, site: str) -> str:
+    """Stable across re-plans: one visit per delegation and site."""
+    return f"{delegation}--{site}"
+
+
+class Visit(Frozen):
+    id: str
+    delegation: str
+    site: str
+    presenter: str | None = None
+    start: dt.datetime
+    end: dt.datetime
+    request: int | None = Field(
+        default=None, description="0-based index of the request served."
+    )
+    travel_minutes_before: int = 0
+    vehicle_pool: str | None = None
+
+
+class Unserved(Frozen):
+    delegation: str
+    request: int
+    reason: str
+
+
+class SolverInfo(Frozen):
+    name: str
+    status: str
+    objective: float | None = None
+    bound: float | None = None
+    wall_s: float = 0.0
+
+
+class Schedule(Frozen):
+    instance: str
+    solver: SolverInfo
+    visits: list[Visit] = Field(default_factory=list)
+    unserved: list[Unserved] = Field(default_factory=list)
+    kpis: dict[str, Any] = Field(default_factory=dict)
+
+    def visits_of(self, delegation: str) -> list[Visit]:
+        return sorted(
+            (v for v in self.visits if v.delegation == delegation),
+            key=lambda v: v.start,
+        )
+
+
+Status = Literal["OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN", "MODEL_INVALID"]

@@ -1,0 +1,71 @@
+"""What every solver returns, in integer terms, and its parameters."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+class Status(enum.StrEnum):
+    OPTIMAL = "OPTIMAL"
+    FEASIBLE = "FEASIBLE"
+    INFEASIBLE = "INFEASIBLE"
+    UNKNOWN = "UNKNOWN"
+    MODEL_INVALID = "MODEL_INVALID"
+
+
+@dataclass(frozen=True)
+class PlannedVisit:
+    """One visit in problem-data indices; -1 means none."""
+
+    delegation: int
+    site: int
+    start: int
+    presenter: int = -1
+    request: int = -1
+    pool: int = -1
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A snapshot for the progress display: best value, bound, elapsed."""
+
+    objective: float
+    bound: float
+    elapsed_s: float
+
+    @property
+    def gap(self) -> float:
+        if self.bound <= 0:
+            return 0.0
+        return max(0.0, (self.bound - self.objective) / abs(self.bound))
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+@dataclass(frozen=True)
+class SolveParams:
+    time_limit: float = 30.0
+    workers: int = 2
+    seed: int = 0
+    log: bool = False
+    progress: ProgressCallback | None = None
+    hint: tuple[PlannedVisit, ...] | None = None
+    """A warm start (e.g. the greedy schedule, or the previous plan)."""
+
+
+@dataclass(frozen=True)
+class Solution:
+    """A solver's answer. No schedule found: no visits and a status."""
+
+    status: Status
+    visits: tuple[PlannedVisit, ...] = ()
+    objective: float | None = None
+    """Served value: Σ weight × priority over served requests."""
+    bound: float | None = None
+    wall_s: float = 0.0
+    conflicts: tuple[str, ...] = ()
+    """When required requests cannot all be served: why, in words."""
+    stats: dict[str, float] = field(default_factory=dict)

@@ -50,7 +50,9 @@ def to_schedule(
                 end=instance.at(v.start + site.duration),
                 request=v.request if v.request >= 0 else None,
                 travel_minutes_before=travel,
-                vehicle_pool=data.vehicles[v.pool].name if v.pool >= 0 else None,
+                vehicle_pool=data.vehicles[v.pool].name
+                if v.pool >= 0
+                else None,
             )
         )
     served = {(v.delegation, v.request) for v in solution.visits}
@@ -77,4 +79,6 @@ def to_schedule(
         visits=visits,
         unserved=unserved,
     )
-    return schedule.model_copy(update={"kpis": compute_kpis(instance, schedule)})
+    return schedule.model_copy(
+        update={"kpis": compute_kpis(instance, schedule)}
+    )

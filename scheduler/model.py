@@ -8,6 +8,7 @@ compilation into minutes from the horizon start lives in ``problem.py``.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -30,7 +31,9 @@ def parse_clock(text: str) -> int:
     """Minutes from midnight for "HH:MM" (24:00 allowed as an end)."""
     m = _HHMM.match(text)
     if not m:
-        raise ValueError(f'"{text}" is not a time; write it as HH:MM, e.g. 08:30')
+        raise ValueError(
+            f'"{text}" is not a time; write it as HH:MM, e.g. 08:30'
+        )
     hours, minutes = int(m.group(1)), int(m.group(2))
     if minutes >= 60 or hours > 24 or (hours == 24 and minutes):
         raise ValueError(f'"{text}" is not a time of day (00:00 to 24:00)')
@@ -70,7 +73,9 @@ TimeRange = Annotated[
 ]
 """A half-open clock range [start, end) in minutes from midnight."""
 
-Id = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
+Id = Annotated[
+    str, Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+]
 Language = Annotated[str, Field(pattern=r"^[a-z]{2}$")]
 
 
@@ -98,7 +103,7 @@ class WeeklyHours(Frozen):
     def _no_overlap(self) -> WeeklyHours:
         for day in WEEKDAYS:
             ranges = sorted(getattr(self, day))
-            for (_, end), (start, _) in zip(ranges, ranges[1:], strict=False):
+            for (_, end), (start, _) in itertools.pairwise(ranges):
                 if start < end:
                     raise ValueError(
                         f"{day}: ranges {_format_range(ranges[0])} and "
@@ -140,7 +145,9 @@ class Site(Frozen):
     topics: list[str] = Field(default_factory=list)
     visit_minutes: int = Field(gt=0, le=720)
     capacity: int = Field(gt=0, description="People on site at once.")
-    max_groups: int = Field(default=1, gt=0, description="Delegations at once.")
+    max_groups: int = Field(
+        default=1, gt=0, description="Delegations at once."
+    )
     opening_hours: WeeklyHours
     closed: list[dt.date] = Field(default_factory=list)
     accessible: bool = Field(
@@ -171,7 +178,9 @@ class VehiclePool(Frozen):
 class TravelEntry(Frozen):
     """An explicit travel time; it holds both ways unless the reverse is given."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", populate_by_name=True
+    )
     origin: str = Field(alias="from")
     to: str
     minutes: int = Field(ge=0)
@@ -404,4 +413,6 @@ class Schedule(Frozen):
         )
 
 
-Status = Literal["OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN", "MODEL_INVALID"]
+Status = Literal[
+    "OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN", "MODEL_INVALID"
+]

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from scheduler.model import Instance
 from scheduler.travel import TravelTimes
+
+if TYPE_CHECKING:
+    from scheduler.model import Instance
 
 Window = tuple[int, int]
 """A half-open integer range [lo, hi)."""
@@ -280,15 +283,19 @@ def compile_instance(instance: Instance) -> ProblemData:
 
     delegations = []
     for d in instance.delegations:
-        arrival, departure = instance.minute(d.arrival), instance.minute(
-            d.departure
+        arrival, departure = (
+            instance.minute(d.arrival),
+            instance.minute(d.departure),
         )
         days = []
         for k in range(horizon.days):
             lo = max(k * 1440 + d.day_window[0], arrival)
             hi = min(k * 1440 + d.day_window[1], departure)
             if lo < hi:
-                lunch = (k * 1440 + d.lunch.window[0], k * 1440 + d.lunch.window[1])
+                lunch = (
+                    k * 1440 + d.lunch.window[0],
+                    k * 1440 + d.lunch.window[1],
+                )
                 days.append(DayData(k, lo, hi, lunch, d.lunch.minutes))
         requests = []
         for r in d.requests:
@@ -296,7 +303,9 @@ def compile_instance(instance: Instance) -> ProblemData:
                 targets: tuple[int, ...] = (site_index[r.site],)
             else:
                 targets = tuple(
-                    i for i, s in enumerate(catalog.sites) if r.topic in s.topics
+                    i
+                    for i, s in enumerate(catalog.sites)
+                    if r.topic in s.topics
                 )
             requests.append(
                 RequestData(targets, r.weight * d.priority, r.required)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-from scheduler.model import LatLon, TravelSettings
+if TYPE_CHECKING:
+    from scheduler.model import LatLon, TravelSettings
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -40,13 +42,13 @@ class TravelTimes:
         for entry in settings.matrix:
             self._explicit[(entry.origin, entry.to)] = entry.minutes
 
-    def minutes(
-        self, a_name: str, a: LatLon, b_name: str, b: LatLon
-    ) -> int:
+    def minutes(self, a_name: str, a: LatLon, b_name: str, b: LatLon) -> int:
         if a_name == b_name or (a.lat == b.lat and a.lon == b.lon):
             return 0
         explicit = self._explicit.get((a_name, b_name))
-        base = explicit if explicit is not None else road_minutes(
-            a, b, self.settings
+        base = (
+            explicit
+            if explicit is not None
+            else road_minutes(a, b, self.settings)
         )
         return base + self.settings.buffer_minutes

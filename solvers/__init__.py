@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import importlib
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from solvers.base import (
     PlannedVisit,
     Progress,
-    SolveParams,
     Solution,
+    SolveParams,
     Status,
 )
 
@@ -26,8 +26,8 @@ __all__ = [
     "PlannedVisit",
     "Progress",
     "Result",
-    "SolveParams",
     "Solution",
+    "SolveParams",
     "Status",
     "solve",
     "solve_data",
@@ -52,8 +52,13 @@ def solve_data(
         raise ValueError(
             f"unknown solver {solver!r}; choose one of {', '.join(SOLVERS)}"
         )
+    params = params or SolveParams()
+    if solver == "cpsat" and params.hint is None and params.warm_start:
+        greedy = importlib.import_module(SOLVERS["greedy"])
+        start: Solution = greedy.solve(data, params)
+        params = replace(params, hint=start.visits)
     module = importlib.import_module(SOLVERS[solver])
-    solution: Solution = module.solve(data, params or SolveParams())
+    solution: Solution = module.solve(data, params)
     return solution
 
 

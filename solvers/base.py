@@ -5,6 +5,10 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import threading
 
 
 class Status(enum.StrEnum):
@@ -54,6 +58,10 @@ class SolveParams:
     progress: ProgressCallback | None = None
     hint: tuple[PlannedVisit, ...] | None = None
     """A warm start (e.g. the greedy schedule, or the previous plan)."""
+    warm_start: bool = True
+    """Without a hint, start CP-SAT from the greedy schedule."""
+    stop: threading.Event | None = None
+    """Set it (e.g. on Ctrl-C) to stop the search and keep the best found."""
 
 
 @dataclass(frozen=True)

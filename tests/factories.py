@@ -28,7 +28,9 @@ from scheduler.model import (
 )
 
 MONDAY = dt.date(2026, 11, 23)
-WEEKDAYS_8_17 = {day: ["08:00-17:00"] for day in ("mon", "tue", "wed", "thu", "fri")}
+WEEKDAYS_8_17 = {
+    day: ["08:00-17:00"] for day in ("mon", "tue", "wed", "thu", "fri")
+}
 
 
 def make_site(id: str = "s1", **kw: Any) -> Site:
@@ -75,7 +77,9 @@ def make_catalog(
         departments=departments
         or [Department(id="dept", name="Department", email="d@example.org")],
         sites=sites if sites is not None else [make_site()],
-        presenters=presenters if presenters is not None else [make_presenter()],
+        presenters=presenters
+        if presenters is not None
+        else [make_presenter()],
         vehicles=vehicles
         if vehicles is not None
         else [VehiclePool(id="van", seats=15, count=10)],
@@ -112,7 +116,9 @@ def make_instance(
         name="test",
         catalog=catalog or make_catalog(),
         horizon=Horizon(start=MONDAY, days=days, slot_minutes=slot),
-        delegations=delegations if delegations is not None else [make_delegation()],
+        delegations=delegations
+        if delegations is not None
+        else [make_delegation()],
         locked=locked or [],
     )
 
@@ -123,7 +129,9 @@ def at(hhmm: str, day: int = 0) -> dt.datetime:
 
     h, m = map(int, hhmm.split(":"))
     return dt.datetime.combine(
-        MONDAY + dt.timedelta(days=day), dt.time(h, m), tzinfo=ZoneInfo("America/Bogota")
+        MONDAY + dt.timedelta(days=day),
+        dt.time(h, m),
+        tzinfo=ZoneInfo("America/Bogota"),
     )
 
 

@@ -1,0 +1,132 @@
+"""`visits plan`: solve with a live progress line, then write every output."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import TYPE_CHECKING
+
+import click
+from rich.console import Console
+from rich.live import Live
+from rich.text import Text
+
+from scheduler.loading import load_instance
+from solvers import Result, SolveParams, solve
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from scheduler.model import Instance
+    from solvers.base import Progress
+
+
+def _progress_text(best: Progress | None, started: float) -> Text:
+    elapsed = time.perf_counter() - started
+    if best is None:
+        return Text(f"searching…  {elapsed:6.1f} s")
+    return Text(
+        f"best served value {best.objective:g}   bound {best.bound:g}   "
+        f"gap {best.gap:6.2%}   {elapsed:6.1f} s"
+    )
+
+
+def solve_with_progress(
+    instance: Instance, solver: str, params: SolveParams, quiet: bool
+) -> Result:
+    """Solve in a worker thread so Ctrl-C stops the search, not the program.
+
+    On Ctrl-C the stop event is set; the solver returns its best schedule
+    so far, which is still written.
+    """
+    stop = threading.Event()
+    latest: list[Progress] = []
+    console = Console(stderr=True, quiet=quiet)
+    params = SolveParams(
+        time_limit=params.time_limit,
+        workers=params.workers,
+        seed=params.seed,
+        log=params.log,
+        progress=latest.append,
+        hint=params.hint,
+        warm_start=params.warm_start,
+        stop=stop,
+    )
+    outcome: list[Result | BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(solve(instance, solver, params))
+        except BaseException as exc:  # handed to the main thread
+            outcome.append(exc)
+
+    worker = threading.Thread(target=run, name="solve", daemon=True)
+    started = time.perf_counter()
+    worker.start()
+    with Live(
+        _progress_text(None, started),
+        console=console,
+        refresh_per_second=4,
+        transient=False,
+    ) as live:
+        while worker.is_alive():
+            try:
+                worker.join(0.25)
+            except KeyboardInterrupt:
+                stop.set()
+                console.print("stopping: keeping the best schedule found…")
+            live.update(
+                _progress_text(latest[-1] if latest else None, started)
+            )
+    result = outcome[0]
+    if isinstance(result, BaseException):
+        raise result
+    return result
+
+
+def plan_command(
+    instance_path: Path,
+    out: Path,
+    *,
+    solver: str,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    lang: str | None,
+    log: bool,
+    quiet: bool,
+) -> int:
+    """Plan, write outputs, print a summary; the exit code for the CLI."""
+    from exports import write_all
+
+    params = SolveParams(
+        time_limit=time_limit, workers=workers, seed=seed, log=log
+    )
+    instance = load_instance(instance_path)
+    result = solve_with_progress(instance, solver, params, quiet)
+    if result.conflicts:
+        click.echo(
+            "error: the required requests cannot all be served; "
+            "no schedule written:",
+            err=True,
+        )
+        for conflict in result.conflicts:
+            click.echo(f"  - {conflict}", err=True)
+        click.echo(
+            "fix: drop `required` from one of them, lengthen a stay, "
+            "or free the resource named.",
+            err=True,
+        )
+        return 1
+    schedule = result.schedule
+    paths = write_all(schedule, instance, out, lang=lang)
+    kpis = schedule.kpis
+    click.echo(
+        f"{result.status}: served value {kpis.get('served_value')} of "
+        f"{kpis.get('requested_value')} "
+        f"({kpis.get('served_share', 0):.1%}), {len(schedule.visits)} visits, "
+        f"{len(schedule.unserved)} unserved, bound {result.bound}, "
+        f"{result.wall_s:.1f} s"
+    )
+    click.echo(f"wrote {len(paths)} files into {out}")
+    return 0

@@ -251,6 +251,15 @@ class Horizon(Frozen):
     days: int = Field(default=5, ge=1, le=31)
     slot_minutes: int = Field(default=15, ge=1, le=240)
 
+    @field_validator("slot_minutes")
+    @classmethod
+    def _divides_day(cls, value: int) -> int:
+        if 1440 % value:
+            raise ValueError(
+                f"{value} does not divide a day; use 5, 10, 15, 20, 30 or 60"
+            )
+        return value
+
     @property
     def dates(self) -> list[dt.date]:
         return [self.start + dt.timedelta(days=i) for i in range(self.days)]

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -59,7 +60,25 @@ def _parse_range(value: Any) -> Any:
                 "within one day"
             )
         return (start, end)
+    if not isinstance(value, (tuple, list)):
+        raise ValueError(
+            f"{value!r} is not a time range; write it as HH:MM-HH:MM, "
+            "e.g. 08:00-12:00"
+        )
     return value
+
+
+def _local_only(value: dt.datetime) -> dt.datetime:
+    if value.tzinfo is not None:
+        raise ValueError(
+            "write a local date-time without UTC offset, e.g. "
+            "2026-11-23T09:00 (the catalog's timezone applies)"
+        )
+    return value
+
+
+LocalDateTime = Annotated[dt.datetime, AfterValidator(_local_only)]
+"""A wall-clock date-time in the catalog's time zone."""
 
 
 def _format_range(value: tuple[int, int]) -> str:
@@ -103,11 +122,12 @@ class WeeklyHours(Frozen):
     def _no_overlap(self) -> WeeklyHours:
         for day in WEEKDAYS:
             ranges = sorted(getattr(self, day))
-            for (_, end), (start, _) in itertools.pairwise(ranges):
-                if start < end:
+            for first, second in itertools.pairwise(ranges):
+                if second[0] < first[1]:
                     raise ValueError(
-                        f"{day}: ranges {_format_range(ranges[0])} and "
-                        "another overlap; merge them into one range"
+                        f"{day}: ranges {_format_range(first)} and "
+                        f"{_format_range(second)} overlap; merge them into "
+                        "one range"
                     )
         return self
 
@@ -117,8 +137,8 @@ class WeeklyHours(Frozen):
 
 
 class DateTimeRange(Frozen):
-    start: dt.datetime
-    end: dt.datetime
+    start: LocalDateTime
+    end: LocalDateTime
 
     @model_validator(mode="after")
     def _forward(self) -> DateTimeRange:
@@ -305,8 +325,8 @@ class Delegation(Frozen):
     organization: str = ""
     size: int = Field(ge=1, le=500)
     languages: list[Language] = Field(min_length=1)
-    arrival: dt.datetime = Field(description="Local date-time.")
-    departure: dt.datetime = Field(description="Local date-time.")
+    arrival: LocalDateTime
+    departure: LocalDateTime
     day_window: TimeRange = (8 * 60, 18 * 60)
     lunch: Lunch = Field(default_factory=Lunch)
     max_visits_per_day: int = Field(default=3, ge=1, le=12)
@@ -335,7 +355,9 @@ class LockedVisit(Frozen):
 
     delegation: str
     site: str
-    start: dt.datetime = Field(description="Local date-time.")
+    start: dt.datetime = Field(
+        description="Local date-time, or one with its UTC offset."
+    )
     presenter: str | None = None
 
 

@@ -14,7 +14,6 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -68,17 +67,13 @@ def _parse_range(value: Any) -> Any:
     return value
 
 
-def _local_only(value: dt.datetime) -> dt.datetime:
-    if value.tzinfo is not None:
+def same_kind(a: dt.datetime, b: dt.datetime) -> None:
+    """Both local wall-clock times, or both with a UTC offset."""
+    if (a.tzinfo is None) != (b.tzinfo is None):
         raise ValueError(
-            "write a local date-time without UTC offset, e.g. "
-            "2026-11-23T09:00 (the catalog's timezone applies)"
+            "one date-time has a UTC offset and the other not; write both "
+            "as local date-times, e.g. 2026-11-23T09:00"
         )
-    return value
-
-
-LocalDateTime = Annotated[dt.datetime, AfterValidator(_local_only)]
-"""A wall-clock date-time in the catalog's time zone."""
 
 
 def _format_range(value: tuple[int, int]) -> str:
@@ -137,11 +132,12 @@ class WeeklyHours(Frozen):
 
 
 class DateTimeRange(Frozen):
-    start: LocalDateTime
-    end: LocalDateTime
+    start: dt.datetime
+    end: dt.datetime
 
     @model_validator(mode="after")
     def _forward(self) -> DateTimeRange:
+        same_kind(self.start, self.end)
         if self.end <= self.start:
             raise ValueError("end must come after start")
         return self
@@ -325,8 +321,8 @@ class Delegation(Frozen):
     organization: str = ""
     size: int = Field(ge=1, le=500)
     languages: list[Language] = Field(min_length=1)
-    arrival: LocalDateTime
-    departure: LocalDateTime
+    arrival: dt.datetime = Field(description="Local date-time.")
+    departure: dt.datetime = Field(description="Local date-time.")
     day_window: TimeRange = (8 * 60, 18 * 60)
     lunch: Lunch = Field(default_factory=Lunch)
     max_visits_per_day: int = Field(default=3, ge=1, le=12)
@@ -338,6 +334,7 @@ class Delegation(Frozen):
 
     @model_validator(mode="after")
     def _stay_forward(self) -> Delegation:
+        same_kind(self.arrival, self.departure)
         if self.departure <= self.arrival:
             raise ValueError(
                 f"departure {self.departure} is not after arrival "

@@ -142,5 +142,7 @@ def export(
 
     loaded = load_instance(instance)
     schedule = load_schedule(schedule_json)
-    for path in write_all(schedule, loaded, out, lang=lang):
-        click.echo(f"wrote {path}")
+    paths = write_all(
+        schedule, loaded, out, lang=lang, source=str(schedule_json)
+    )
+    click.echo(f"wrote {len(paths)} files into {out}")

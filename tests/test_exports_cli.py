@@ -1,0 +1,108 @@
+"""`visits plan` and `visits export` write every export (issue 4, item 5).
+
+Uses the sample week instances/medellin/weeks/example.yaml (5 delegations)
+and the greedy solver (well under a second).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from icalendar import Calendar
+
+from scheduler.cli import main
+from scheduler.model import Schedule
+
+EXAMPLE = (
+    Path(__file__).parent.parent / "instances/medellin/weeks/example.yaml"
+)
+pytestmark = pytest.mark.skipif(
+    not EXAMPLE.is_file(), reason="the example week is not written yet"
+)
+
+
+def exported(folder: Path) -> set[str]:
+    return {
+        str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def planned(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("plan")
+    result = CliRunner().invoke(
+        main,
+        [
+            "plan",
+            str(EXAMPLE),
+            "--out",
+            str(out),
+            "--solver",
+            "greedy",
+            "--quiet",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_plan_writes_every_export(planned: Path) -> None:
+    files = exported(planned)
+    assert {
+        "schedule.json",
+        "schedule.csv",
+        "schedule.xlsx",
+        "report.html",
+    } <= files
+    schedule = Schedule.model_validate_json(
+        (planned / "schedule.json").read_text(encoding="utf-8")
+    )
+    for visit in schedule.visits:
+        assert f"ics/delegations/{visit.delegation}.ics" in files
+        if visit.presenter:
+            assert f"ics/presenters/{visit.presenter}.ics" in files
+    assert any(name.startswith("ics/departments/") for name in files)
+
+
+def test_export_regenerates_the_same_files(
+    planned: Path, tmp_path: Path
+) -> None:
+    result = CliRunner().invoke(
+        main,
+        [
+            "export",
+            str(EXAMPLE),
+            str(planned / "schedule.json"),
+            "--out",
+            str(tmp_path),
+            "--lang",
+            "en",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert exported(tmp_path) == exported(planned)
+    assert (tmp_path / "schedule.json").read_text(encoding="utf-8") == (
+        planned / "schedule.json"
+    ).read_text(encoding="utf-8")
+    some = next((tmp_path / "ics/departments").glob("*.ics"))
+    event = next(iter(Calendar.from_ical(some.read_bytes()).walk("VEVENT")))
+    assert str(event["SUMMARY"]).startswith("Visit: ")  # --lang en
+
+
+def test_export_of_a_schedule_from_another_week_fails_clearly(
+    planned: Path, tmp_path: Path
+) -> None:
+    data = json.loads((planned / "schedule.json").read_text(encoding="utf-8"))
+    data["visits"][0]["site"] = "no-such-site"
+    stray = tmp_path / "stray.json"
+    stray.write_text(json.dumps(data), encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["export", str(EXAMPLE), str(stray), "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 2
+    assert 'unknown site "no-such-site"' in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "report.html").exists()

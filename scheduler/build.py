@@ -56,7 +56,7 @@ def to_schedule(
             )
         )
     served = {(v.delegation, v.request) for v in solution.visits}
-    reasons = unserved_reasons(data, solution.visits, served)
+    reasons = unserved_reasons(data, solution.visits, served, instance)
     unserved = [
         Unserved(
             delegation=data.delegations[d].name,

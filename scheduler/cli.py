@@ -146,3 +146,8 @@ def export(
         schedule, loaded, out, lang=lang, source=str(schedule_json)
     )
     click.echo(f"wrote {len(paths)} files into {out}")
+
+
+from scheduler.cli_whatif import whatif  # noqa: E402
+
+main.add_command(whatif)

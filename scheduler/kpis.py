@@ -173,7 +173,7 @@ def _weekly_minutes(
 
 
 def _site_use(week: Week, placed: list[Placed]) -> dict[str, Any]:
-    """Visit-minutes / open minutes, per site and overall."""
+    """Visit-minutes / (open minutes × max_groups), per site and overall."""
     used: Counter[str] = Counter()
     for p in placed:
         used[p.site.id] += p.end - p.start
@@ -183,7 +183,7 @@ def _site_use(week: Week, placed: list[Placed]) -> dict[str, Any]:
         ranges = _weekly_minutes(
             week, site.opening_hours, frozenset(site.closed)
         )
-        minutes = sum(hi - lo for lo, hi in ranges)
+        minutes = sum(hi - lo for lo, hi in ranges) * site.max_groups
         total_open += minutes
         by_site[site.id] = _share(used[site.id], minutes)
     return {

@@ -54,9 +54,9 @@ def solve_data(
         )
     params = params or SolveParams()
     if solver == "cpsat" and params.hint is None and params.warm_start:
-        greedy = importlib.import_module(SOLVERS["greedy"])
-        start: Solution = greedy.solve(data, params)
-        params = replace(params, hint=start.visits)
+        from solvers.greedy import best_effort
+
+        params = replace(params, hint=best_effort(data).visits)
     module = importlib.import_module(SOLVERS[solver])
     solution: Solution = module.solve(data, params)
     return solution

@@ -226,3 +226,27 @@ def test_empty_schedule_without_requests() -> None:
 )
 def test_reason_category(reason: str, category: str) -> None:
     assert reason_category(reason) == category
+
+
+def test_site_utilization_counts_every_group_place() -> None:
+    """A site taking 2 groups at once offers 2 × 540 group-minutes."""
+    inst = make_instance(
+        catalog=make_catalog(sites=[make_site("s1", max_groups=2)])
+    )
+    visit = Visit(
+        id=visit_id("d1", "s1"),
+        delegation="d1",
+        site="s1",
+        presenter="p1",
+        start=at("10:00"),
+        end=at("11:00"),
+        request=0,
+        vehicle_pool="van",
+    )
+    sched = Schedule(
+        instance="test",
+        solver=SolverInfo(name="hand", status="FEASIBLE"),
+        visits=[visit],
+    )
+    kpis = compute_kpis(inst, sched)
+    assert kpis["site_utilization"]["by_site"]["s1"] == round(60 / 1080, 4)

@@ -1,0 +1,218 @@
+"""`visits whatif`: scenarios side by side, sweeps, and what to add first.
+
+Register in ``scheduler.cli`` with ``main.add_command(whatif)``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import Progress
+
+from scheduler.errors import InputError, Problem
+
+
+@click.command()
+@click.argument("base", type=click.Path(path_type=Path))
+@click.argument("scenarios", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--out", required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--sweep",
+    "sweep_spec",
+    default=None,
+    help="knob=v1,v2,...: demand[:replicate], capacity:<site>, "
+    "groups:<site>, presenters:<department>, vehicles:<pool>.",
+)
+@click.option(
+    "--solver",
+    type=click.Choice(["cpsat", "greedy"]),
+    default="cpsat",
+    show_default=True,
+)
+@click.option("--time-limit", default=30.0, show_default=True, type=float)
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=int,
+    help="CP-SAT workers per plan.",
+)
+@click.option("--seed", default=0, show_default=True, type=int)
+@click.option(
+    "--jobs",
+    "jobs",
+    default=None,
+    type=int,
+    help="Plans at once in separate processes [default: the cores].",
+)
+@click.option(
+    "--dask",
+    default=None,
+    metavar="ADDRESS",
+    help="Run the plans on a Dask cluster, e.g. tcp://10.0.0.5:8786.",
+)
+@click.option(
+    "--top",
+    default=3,
+    show_default=True,
+    type=int,
+    help="Binding resources per scenario to re-plan with one more unit "
+    "(0: no advice).",
+)
+@click.option(
+    "--target",
+    default=0.9,
+    show_default=True,
+    type=float,
+    help="Served share the sweep's sentence measures against.",
+)
+@click.option("--quiet", is_flag=True, help="No progress display.")
+def whatif(
+    base: Path,
+    scenarios: tuple[Path, ...],
+    out: Path,
+    sweep_spec: str | None,
+    solver: str,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    jobs: int | None,
+    dask: str | None,
+    top: int,
+    target: float,
+    quiet: bool,
+) -> None:
+    """Plan BASE and each SCENARIO alike and compare them (into OUT)."""
+    from scheduler.cli import user_errors
+
+    user_errors(_run)(
+        base,
+        scenarios,
+        out,
+        sweep_spec,
+        solver,
+        time_limit,
+        workers,
+        seed,
+        jobs,
+        dask,
+        top,
+        target,
+        quiet,
+    )
+
+
+def _run(
+    base: Path,
+    scenarios: tuple[Path, ...],
+    out: Path,
+    sweep_spec: str | None,
+    solver: str,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    jobs: int | None,
+    dask: str | None,
+    top: int,
+    target: float,
+    quiet: bool,
+) -> None:
+    from exports.whatif import terminal_tables, write_whatif
+    from scheduler.loading import load_instance, read_document
+    from scheduler.scenario import parse_sweep
+    from scheduler.whatif import (
+        PlanOutcome,
+        Settings,
+        Variant,
+        compare,
+        sweep,
+    )
+
+    if sweep_spec and scenarios:
+        raise InputError(
+            [
+                Problem(
+                    "--sweep",
+                    "",
+                    "sweep one base at a time; give the "
+                    "scenarios in a separate run",
+                )
+            ]
+        )
+    if not sweep_spec and not scenarios:
+        raise InputError(
+            [
+                Problem(
+                    "whatif",
+                    "",
+                    "give SCENARIO files to compare with "
+                    "BASE, or --sweep knob=v1,v2,...",
+                )
+            ]
+        )
+    if not 0 < target <= 1:
+        raise InputError(
+            [Problem("--target", "", "a share between 0 and 1, e.g. 0.9")]
+        )
+    settings = Settings(solver, time_limit, workers, seed)
+    base_instance = load_instance(base)
+    console = Console(stderr=True, quiet=quiet)
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("planning", total=None)
+
+        planned: list[str] = []
+
+        def done(outcome: PlanOutcome) -> None:
+            planned.append(outcome.label)
+            progress.update(
+                task,
+                advance=1,
+                description=f"planned {len(planned)}: {outcome.label}",
+            )
+
+        if sweep_spec:
+            knob, values = parse_sweep(sweep_spec)
+            report = sweep(
+                base_instance,
+                knob,
+                values,
+                settings,
+                base_file=base,
+                target=target,
+                parallel=jobs,
+                dask=dask,
+                done=done,
+            )
+        else:
+            variants = []
+            for path in scenarios:
+                instance = load_instance(path)
+                data = read_document(path)
+                description = (
+                    str(data.get("description", "")).strip()
+                    if isinstance(data, dict)
+                    else ""
+                )
+                variants.append(
+                    Variant(instance.name, instance, "scenario", description)
+                )
+            report = compare(
+                base_instance,
+                variants,
+                settings,
+                parallel=jobs,
+                dask=dask,
+                top=top,
+                done=done,
+            )
+    paths = write_whatif(report, out)
+    screen = Console()
+    if not screen.is_terminal:
+        screen = Console(width=160)  # a file or a pipe: don't wrap at 80
+    for item in terminal_tables(report):
+        screen.print(item)
+    click.echo(
+        f"wrote {len(paths)} files into {out} (whatif.html, whatif.csv)"
+    )

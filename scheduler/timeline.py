@@ -1,0 +1,396 @@
+"""Occupancy so far: does one more visit fit, and if not, what blocks it?
+
+``Timeline`` is the incremental state a planner keeps by hand: what each
+site, presenter, delegation-day and vehicle pool already holds. The greedy
+solver asks it where the next visit fits; the reasons module asks it what
+an unserved request lost on; the brute force of the property tests builds
+every schedule through it. It reads ``ProblemData`` only and shares no code
+with ``scheduler.check``, the independent judge.
+
+Semantics (the common brief): a delegation-day v1..vk at sites s1..sk
+leaves at ``start(v1) − travel(lodging, s1) ≥ day.lo``, is back at
+``end(vk) + travel(sk, lodging) ≤ day.hi``, moves with
+``start(v_{i+1}) ≥ end(v_i) + travel(s_i, s_{i+1})``, gets ``m`` minutes of
+lunch beside its travel, and holds ``ceil(size / seats)`` vehicles of one
+pool over ``[leave, back)``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import copy
+import enum
+import itertools
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from scheduler.problem import union
+from solvers.base import PlannedVisit
+
+if TYPE_CHECKING:
+    from scheduler.problem import DayData, DelegationData, ProblemData
+
+
+class Blocker(enum.StrEnum):
+    """Why a visit does not fit, from the cheapest check to the dearest."""
+
+    ACCESS = "access"
+    """The delegation needs accessible sites; this one is not."""
+    CLOSED = "closed"
+    """Off the grid, outside the stay, or the site is not open then."""
+    SAME_SITE = "same_site"
+    """The delegation already visits this site."""
+    DAY_FULL = "day_full"
+    """The delegation has its maximum of visits that day."""
+    OWN_TIME = "own_time"
+    """Its other visits, travel, lunch or day window leave no room."""
+    SITE_CAPACITY = "site_capacity"
+    """Too many people on site at some minute."""
+    SITE_GROUPS = "site_groups"
+    """Too many delegations on site at some minute."""
+    PRESENTERS = "presenters"
+    """No presenter of the department is free, available and fluent."""
+    VEHICLES = "vehicles"
+    """No pool has the vehicles for the day's outing."""
+
+
+Stop = tuple[int, int, int]
+"""A visit of a delegation-day: (start, end, site)."""
+
+
+@dataclass
+class Outing:
+    """A delegation-day: its visits sorted by start, and its pool."""
+
+    stops: list[Stop] = field(default_factory=list)
+    pool: int = -1
+
+
+@dataclass(frozen=True)
+class Fit:
+    """The answer to "does it fit?": a visit to place, or what blocks it."""
+
+    visit: PlannedVisit | None
+    blocker: Blocker | None
+
+
+class Timeline:
+    """What is booked so far; ``fit`` tests one more visit, ``place`` adds it.
+
+    Examples
+    --------
+    >>> timeline = Timeline(data)                   # doctest: +SKIP
+    >>> fit = timeline.fit(0, 2, 600)               # doctest: +SKIP
+    >>> if fit.visit: timeline.place(fit.visit)     # doctest: +SKIP
+    """
+
+    def __init__(self, data: ProblemData) -> None:
+        self.data = data
+        self.visits: list[PlannedVisit] = []
+        self._site_use: list[list[tuple[int, int, int]]] = [
+            [] for _ in data.sites
+        ]
+        self._presenter_use: list[list[tuple[int, int]]] = [
+            [] for _ in data.presenters
+        ]
+        self._presenter_day: list[dict[int, int]] = [
+            {} for _ in data.presenters
+        ]
+        self._outings: dict[tuple[int, int], Outing] = {}
+        self._visited: list[set[int]] = [set() for _ in data.delegations]
+        self._pool_use: dict[
+            tuple[int, int], dict[int, tuple[int, int, int]]
+        ] = {}
+        """(pool, day) -> delegation -> its outing's [leave, back), vehicles."""
+        self._need = [
+            [data.vehicles_needed(d, p) for p in range(len(data.vehicles))]
+            for d in range(len(data.delegations))
+        ]
+        self._available = [
+            tuple(union(list(p.available))) for p in data.presenters
+        ]
+        self._day_of: list[dict[int, DayData]] = [
+            {day.index: day for day in d.days} for d in data.delegations
+        ]
+
+    # --- queries ------------------------------------------------------------
+
+    def copy(self) -> Timeline:
+        """An independent copy (the brute force branches on it)."""
+        twin = copy.copy(self)
+        twin.visits = list(self.visits)
+        twin._site_use = [list(x) for x in self._site_use]
+        twin._presenter_use = [list(x) for x in self._presenter_use]
+        twin._presenter_day = [dict(x) for x in self._presenter_day]
+        twin._outings = {
+            key: Outing(list(o.stops), o.pool)
+            for key, o in self._outings.items()
+        }
+        twin._visited = [set(x) for x in self._visited]
+        twin._pool_use = {
+            key: dict(users) for key, users in self._pool_use.items()
+        }
+        return twin
+
+    def visits_of(self, delegation: int) -> list[PlannedVisit]:
+        return [v for v in self.visits if v.delegation == delegation]
+
+    def visits_site(self, delegation: int, site: int) -> bool:
+        return site in self._visited[delegation]
+
+    def day_count(self, delegation: int, day: int) -> int:
+        outing = self._outings.get((delegation, day))
+        return len(outing.stops) if outing else 0
+
+    def why_not(
+        self,
+        delegation: int,
+        site: int,
+        start: int,
+        presenter: int | None = None,
+        *,
+        locked: bool = False,
+    ) -> Blocker | None:
+        """The first rule one more visit breaks, or None if it fits.
+
+        ``presenter=None`` lets any free compatible presenter take it;
+        ``locked`` allows a start off the slot grid.
+        """
+        return self.fit(
+            delegation, site, start, presenter, locked=locked
+        ).blocker
+
+    def fit(
+        self,
+        delegation: int,
+        site: int,
+        start: int,
+        presenter: int | None = None,
+        *,
+        locked: bool = False,
+    ) -> Fit:
+        """The visit to place (first free presenter, first pool with room),
+        or the first rule it breaks. Checks run cheapest first.
+        """
+        data = self.data
+        d = data.delegations[delegation]
+        s = data.sites[site]
+        end = start + s.duration
+        day_index = data.day_of(start)
+        day = self._day_of[delegation].get(day_index)
+        if d.accessible_only and not s.accessible:
+            return Fit(None, Blocker.ACCESS)
+        if (
+            day is None
+            or (not locked and start % data.slot)
+            or not any(lo <= start and end <= hi for lo, hi in s.open)
+        ):
+            return Fit(None, Blocker.CLOSED)
+        if site in self._visited[delegation]:
+            return Fit(None, Blocker.SAME_SITE)
+        outing = self._outings.get((delegation, day_index))
+        before = outing.stops if outing else []
+        if len(before) >= d.max_per_day:
+            return Fit(None, Blocker.DAY_FULL)
+        stops = sorted([*before, (start, end, site)])
+        if not self._day_holds(d, day, stops):
+            return Fit(None, Blocker.OWN_TIME)
+        blocker = self._site_blocker(site, start, end, d.size)
+        if blocker is not None:
+            return Fit(None, blocker)
+        chosen = self._presenter(delegation, site, start, end, presenter)
+        if chosen is None:
+            return Fit(None, Blocker.PRESENTERS)
+        leave = stops[0][0] - d.from_lodging[stops[0][2]]
+        back = stops[-1][1] + d.to_lodging[stops[-1][2]]
+        pool = self._pool(
+            delegation, day_index, leave, back, outing.pool if outing else -1
+        )
+        if pool is None:
+            return Fit(None, Blocker.VEHICLES)
+        return Fit(
+            PlannedVisit(delegation, site, start, chosen, -1, pool), None
+        )
+
+    # --- booking ------------------------------------------------------------
+
+    def place(self, visit: PlannedVisit) -> None:
+        """Book a visit as given (no check: ``fit`` is the check).
+
+        A pool of -1 keeps the outing's pool; a visit's pool sets it.
+        """
+        data = self.data
+        d = data.delegations[visit.delegation]
+        end = visit.start + data.sites[visit.site].duration
+        day = data.day_of(visit.start)
+        self.visits.append(visit)
+        self._visited[visit.delegation].add(visit.site)
+        bisect.insort(self._site_use[visit.site], (visit.start, end, d.size))
+        if visit.presenter >= 0:
+            bisect.insort(
+                self._presenter_use[visit.presenter], (visit.start, end)
+            )
+            per_day = self._presenter_day[visit.presenter]
+            per_day[day] = per_day.get(day, 0) + 1
+        outing = self._outings.setdefault((visit.delegation, day), Outing())
+        if outing.pool >= 0:
+            self._pool_use[(outing.pool, day)].pop(visit.delegation, None)
+        bisect.insort(outing.stops, (visit.start, end, visit.site))
+        if visit.pool >= 0:
+            outing.pool = visit.pool
+        if outing.pool >= 0:
+            first, last = outing.stops[0], outing.stops[-1]
+            leave = first[0] - d.from_lodging[first[2]]
+            back = last[1] + d.to_lodging[last[2]]
+            users = self._pool_use.setdefault((outing.pool, day), {})
+            need = self._need[visit.delegation][outing.pool]
+            users[visit.delegation] = (leave, back, need)
+
+    # --- the rules ----------------------------------------------------------
+
+    def _day_holds(
+        self, d: DelegationData, day: DayData, stops: list[Stop]
+    ) -> bool:
+        """Leave and return inside the day, travel between stops, lunch."""
+        travel = self.data.travel
+        first, last = stops[0], stops[-1]
+        if first[0] - d.from_lodging[first[2]] < day.lo:
+            return False
+        if last[1] + d.to_lodging[last[2]] > day.hi:
+            return False
+        for (_, end, a), (start, _, b) in itertools.pairwise(stops):
+            if start < end + travel[a][b]:
+                return False
+        return lunch_fits(d, day, stops, travel)
+
+    def _site_blocker(
+        self, site: int, start: int, end: int, size: int
+    ) -> Blocker | None:
+        """Σ size ≤ capacity and #groups ≤ max_groups at every minute."""
+        s = self.data.sites[site]
+        if size > s.capacity:
+            return Blocker.SITE_CAPACITY
+        overlapping = [
+            (lo, hi, people)
+            for lo, hi, people in self._site_use[site]
+            if lo < end and start < hi
+        ]
+        if not overlapping:
+            return None
+        groups_full = False
+        # Loads only rise where a visit starts: check those minutes.
+        for minute in {start} | {lo for lo, _, _ in overlapping if lo > start}:
+            here = [x for x in overlapping if x[0] <= minute < x[1]]
+            if size + sum(x[2] for x in here) > s.capacity:
+                return Blocker.SITE_CAPACITY
+            if len(here) + 1 > s.max_groups:
+                groups_full = True
+        return Blocker.SITE_GROUPS if groups_full else None
+
+    def _presenter(
+        self,
+        delegation: int,
+        site: int,
+        start: int,
+        end: int,
+        wanted: int | None,
+    ) -> int | None:
+        """The given presenter if free, else the first free compatible one;
+        -1 when the site needs none.
+        """
+        needs = self.data.sites[site].department >= 0
+        if wanted is None:
+            if not needs:
+                return -1
+            candidates: tuple[int, ...] = self.data.presenters_for(
+                delegation, site
+            )
+        elif wanted < 0:
+            return None if needs else -1
+        else:
+            if needs and wanted not in self.data.presenters_for(
+                delegation, site
+            ):
+                return None
+            candidates = (wanted,)
+        for p in candidates:
+            if self._presenter_free(p, start, end, check_hours=needs):
+                return p
+        return None
+
+    def _presenter_free(
+        self, p: int, start: int, end: int, *, check_hours: bool
+    ) -> bool:
+        """Available for the whole visit, not busy, under the daily cap."""
+        if check_hours and not any(
+            lo <= start and end <= hi for lo, hi in self._available[p]
+        ):
+            return False
+        day = self.data.day_of(start)
+        if (
+            self._presenter_day[p].get(day, 0)
+            >= self.data.presenters[p].max_per_day
+        ):
+            return False
+        busy = self._presenter_use[p]
+        i = bisect.bisect_left(busy, (end, end))
+        return not any(lo < end and start < hi for lo, hi in busy[:i])
+
+    def _pool(
+        self, delegation: int, day: int, leave: int, back: int, pool: int
+    ) -> int | None:
+        """The outing's pool if it still has room over [leave, back), else
+        (no pool chosen yet) the first pool with room.
+        """
+        pools = [pool] if pool >= 0 else range(len(self.data.vehicles))
+        for p in pools:
+            need = self._need[delegation][p]
+            users = self._pool_use.get((p, day), {})
+            loads = [
+                load
+                for other, load in users.items()
+                if other != delegation and load[0] < back and leave < load[1]
+            ]
+            count = self.data.vehicles[p].count
+            if need + sum(n for _, _, n in loads) <= count:
+                return p
+            if need + _peak(loads, leave) <= count:
+                return p
+        return None
+
+
+def _peak(loads: list[tuple[int, int, int]], since: int) -> int:
+    """Highest Σ amount at a minute ≥ since (loads overlap the window)."""
+    points = {since} | {lo for lo, _, _ in loads if lo > since}
+    return max(
+        (sum(n for lo, hi, n in loads if lo <= t < hi) for t in points),
+        default=0,
+    )
+
+
+def lunch_fits(
+    d: DelegationData,
+    day: DayData,
+    stops: list[Stop],
+    travel: tuple[tuple[int, ...], ...],
+) -> bool:
+    """An a with [a, a+m) ⊆ lunch window, clear of visits and travel.
+
+    Before v1: a + m + travel(lodging, s1) ≤ start(v1); between v_i and
+    v_{i+1}: end(v_i) ≤ a, a + m ≤ start(v_{i+1}) and the gap holds travel
+    and lunch; after vk: a ≥ end(vk) + travel(sk, lodging).
+    """
+    m = day.lunch_minutes
+    if m == 0 or not stops:
+        return True
+    lo, last_a = day.lunch[0], day.lunch[1] - m
+    first_start, _, first_site = stops[0]
+    if lo <= min(last_a, first_start - d.from_lodging[first_site] - m):
+        return True
+    for (_, end, a), (start, _, b) in itertools.pairwise(stops):
+        if start - end >= travel[a][b] + m and max(lo, end) <= min(
+            last_a, start - m
+        ):
+            return True
+    _, last_end, last_site = stops[-1]
+    return max(lo, last_end + d.to_lodging[last_site]) <= last_a

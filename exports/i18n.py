@@ -273,3 +273,10 @@ def delegation_lang(languages: list[str], override: Lang | None) -> Lang:
         if language == "en":
             return "en"
     return "en"
+
+
+def as_lang(value: str | None) -> Lang | None:
+    """A `--lang` value from the command line, checked."""
+    if value is None or value in ("es", "en"):
+        return value  # type: ignore[return-value]
+    raise ValueError(f"language {value!r}: use es or en")

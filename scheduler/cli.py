@@ -138,12 +138,13 @@ def export(
 ) -> None:
     """Write the invites, Excel and report again from a saved schedule."""
     from exports import write_all
+    from exports.i18n import as_lang
     from scheduler.loading import load_instance, load_schedule
 
     loaded = load_instance(instance)
     schedule = load_schedule(schedule_json)
     paths = write_all(
-        schedule, loaded, out, lang=lang, source=str(schedule_json)
+        schedule, loaded, out, lang=as_lang(lang), source=str(schedule_json)
     )
     click.echo(f"wrote {len(paths)} files into {out}")
 

@@ -98,6 +98,7 @@ def plan_command(
 ) -> int:
     """Plan, write outputs, print a summary; the exit code for the CLI."""
     from exports import write_all
+    from exports.i18n import as_lang
 
     params = SolveParams(
         time_limit=time_limit, workers=workers, seed=seed, log=log
@@ -119,7 +120,7 @@ def plan_command(
         )
         return 1
     schedule = result.schedule
-    paths = write_all(schedule, instance, out, lang=lang)
+    paths = write_all(schedule, instance, out, lang=as_lang(lang))
     kpis = schedule.kpis
     click.echo(
         f"{result.status}: served value {kpis.get('served_value')} of "

@@ -67,7 +67,7 @@ def solve_with_progress(
         _progress_text(None, started),
         console=console,
         refresh_per_second=4,
-        transient=False,
+        transient=True,
     ) as live:
         while worker.is_alive():
             try:
@@ -78,6 +78,7 @@ def solve_with_progress(
             live.update(
                 _progress_text(latest[-1] if latest else None, started)
             )
+    console.print(_progress_text(latest[-1] if latest else None, started))
     result = outcome[0]
     if isinstance(result, BaseException):
         raise result
@@ -126,7 +127,8 @@ def plan_command(
         f"{result.status}: served value {kpis.get('served_value')} of "
         f"{kpis.get('requested_value')} "
         f"({kpis.get('served_share', 0):.1%}), {len(schedule.visits)} visits, "
-        f"{len(schedule.unserved)} unserved, bound {result.bound}, "
+        f"{len(schedule.unserved)} unserved, "
+        f"bound {'—' if result.bound is None else f'{result.bound:g}'}, "
         f"{result.wall_s:.1f} s"
     )
     click.echo(f"wrote {len(paths)} files into {out}")

@@ -1,0 +1,617 @@
+"""How cost grows with the week: 15 to 1,000 delegations on the Medellín
+catalog, greedy and CP-SAT.
+
+Each (size, solver) runs in its own subprocess, so its peak memory
+(``ru_maxrss``: Python, OR-Tools and all) is its own. A run generates the
+week (``scheduler.generate.generate_week``: Medellín's demand, fixed seed),
+compiles it, solves it with the time limit, maps the answer to a calendar
+schedule and has the independent judge (``scheduler.check.violations``)
+check it. Rows go to ``bench/results/scale.tsv`` (resumable: a size and
+solver already there with the same time limit, workers and seed is
+skipped); the table ``scale.md`` and the log-log chart ``scale.svg`` are
+rewritten from all rows.
+
+The catalog as written carries the peak week (60 delegations: about 70 %
+of requests served by the greedy). Beyond that every instance is saturated
+(the surge week, 200, leaves three requests in four unserved; 1,000 would
+leave nine in ten), which measures the catalog, not the solver. So for n
+delegations the catalog is scaled by ``f = ceil(n / base)``, base 60
+(``scale_catalog``): each site's capacity and max_groups × f, each
+presenter cloned f times (same department, languages, hours, daily limit),
+each vehicle pool's count × f. Demand per unit of capacity then stays at or
+below the peak week's. ``--base 100000`` runs the catalog as written.
+
+Usage::
+
+    python bench/scale.py --sizes 15,60,200,500,1000 \\
+        --solvers greedy,cpsat --time-limit 300 [--workers 2] [--seed 1]
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import math
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if not __package__:  # run as a script: make the `bench` folder importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.toptw import machine
+
+if TYPE_CHECKING:
+    from scheduler.model import Catalog, Instance
+
+REPO = Path(__file__).resolve().parent.parent
+CATALOG = REPO / "instances" / "medellin" / "catalog.yaml"
+RESULTS = REPO / "bench" / "results"
+WEEK = "2026-W48"
+BASE = 60
+"""Delegations the catalog as written carries: the peak week (the surge
+week, 200, leaves three requests in four unserved)."""
+
+COLUMNS = (
+    "delegations",
+    "solver",
+    "time_limit_s",
+    "workers",
+    "seed",
+    "factor",
+    "requests",
+    "candidates",
+    "first_feasible_s",
+    "wall_s",
+    "status",
+    "value",
+    "bound",
+    "gap_pct",
+    "served",
+    "violations",
+    "peak_mb",
+    "generate_s",
+    "compile_s",
+    "schedule_s",
+    "note",
+)
+
+
+def factor_for(n: int, base: int = BASE) -> int:
+    """Catalog multiplier: 1 up to ``base`` delegations, then
+    ceil(n / base)."""
+    return max(1, math.ceil(n / base))
+
+
+def scale_catalog(catalog: Catalog, factor: int) -> Catalog:
+    """More room, same city: capacity, max_groups, presenters and vans × f.
+
+    Sites keep their hours, topics and places; presenter clones keep their
+    department, languages and availability, with ids ``<id>-2``, ...
+    """
+    if factor <= 1:
+        return catalog
+    sites = [
+        s.model_copy(
+            update={
+                "capacity": s.capacity * factor,
+                "max_groups": s.max_groups * factor,
+            }
+        )
+        for s in catalog.sites
+    ]
+    presenters = [
+        p.model_copy(
+            update={
+                "id": p.id if k == 1 else f"{p.id}-{k}",
+                "email": p.email
+                if k == 1 or not p.email
+                else (p.email.replace("@", f"+{k}@", 1)),
+            }
+        )
+        for p in catalog.presenters
+        for k in range(1, factor + 1)
+    ]
+    vehicles = [
+        v.model_copy(update={"count": v.count * factor})
+        for v in catalog.vehicles
+    ]
+    return catalog.model_copy(
+        update={"sites": sites, "presenters": presenters, "vehicles": vehicles}
+    )
+
+
+def make_instance(
+    catalog_path: Path, n: int, seed: int, base: int = BASE, week: str = WEEK
+) -> tuple[Instance, int]:
+    """A generated week of n delegations on the (scaled) catalog."""
+    from scheduler.generate import generate_week
+    from scheduler.loading import load_catalog
+    from scheduler.model import Delegation, Horizon, Instance
+
+    mapping = generate_week(catalog_path, week, n, seed)
+    factor = factor_for(n, base)
+    catalog = scale_catalog(load_catalog(catalog_path), factor)
+    instance = Instance(
+        name=f"scale-{n}",
+        catalog=catalog,
+        horizon=Horizon.model_validate(mapping["horizon"]),
+        delegations=[
+            Delegation.model_validate(d) for d in mapping["delegations"]
+        ],
+    )
+    return instance, factor
+
+
+def measure(
+    n: int,
+    solver: str,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    catalog_path: Path,
+    base: int = BASE,
+) -> dict[str, Any]:
+    """One size and solver, in this process (run it in a fresh one)."""
+    from scheduler.build import to_schedule
+    from scheduler.check import violations
+    from scheduler.problem import compile_instance
+    from solvers import SolveParams, solve_data
+
+    t0 = time.perf_counter()
+    instance, factor = make_instance(catalog_path, n, seed, base)
+    t1 = time.perf_counter()
+    data = compile_instance(instance)
+    t2 = time.perf_counter()
+    first: list[float] = []
+
+    def progress(_: object) -> None:
+        if not first:
+            first.append(time.perf_counter() - t2)
+
+    solution = solve_data(
+        data,
+        solver,
+        SolveParams(
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            progress=progress,
+        ),
+    )
+    t3 = time.perf_counter()
+    schedule = to_schedule(instance, data, solution, solver)
+    broken = violations(instance, schedule)
+    t4 = time.perf_counter()
+    requests = sum(len(d.requests) for d in data.delegations)
+    served = len(
+        {(v.delegation, v.request) for v in solution.visits if v.request >= 0}
+    )
+    value, bound = solution.objective, solution.bound
+    gap = (
+        100.0 * (bound - value) / bound
+        if value is not None and bound is not None and bound > 0
+        else None
+    )
+    found = solution.visits or solution.objective is not None
+    return {
+        "delegations": n,
+        "solver": solver,
+        "time_limit_s": time_limit,
+        "workers": workers,
+        "seed": seed,
+        "factor": factor,
+        "requests": requests,
+        "candidates": sum(
+            len(data.candidate_sites(d)) for d in range(len(data.delegations))
+        ),
+        "first_feasible_s": round(
+            (first[0] if first else t3 - t2) if found else float("nan"), 2
+        ),
+        "wall_s": round(t3 - t2, 2),
+        "status": str(solution.status),
+        "value": "" if value is None else round(value),
+        "bound": "" if bound is None else round(bound),
+        "gap_pct": "" if gap is None else round(gap, 2),
+        "served": f"{served}/{requests}",
+        "violations": len(broken),
+        "peak_mb": round(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        ),
+        "generate_s": round(t1 - t0, 2),
+        "compile_s": round(t2 - t1, 2),
+        "schedule_s": round(t4 - t3, 2),
+        "note": "; ".join(str(v) for v in broken[:3])[:300],
+    }
+
+
+def run_child(
+    n: int,
+    solver: str,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    catalog_path: Path,
+    base: int = BASE,
+) -> dict[str, Any]:
+    """``measure`` in a fresh interpreter; a crash becomes a row."""
+    cmd = [
+        sys.executable,
+        __file__,
+        "--child",
+        "--sizes",
+        str(n),
+        "--solvers",
+        solver,
+        "--time-limit",
+        str(time_limit),
+        "--workers",
+        str(workers),
+        "--seed",
+        str(seed),
+        "--catalog",
+        str(catalog_path),
+        "--base",
+        str(base),
+    ]
+    started = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    lines = proc.stdout.strip().splitlines()
+    if proc.returncode == 0 and lines:
+        row: dict[str, Any] = json.loads(lines[-1])
+        return row
+    return {
+        "delegations": n,
+        "solver": solver,
+        "time_limit_s": time_limit,
+        "workers": workers,
+        "seed": seed,
+        "factor": factor_for(n, base),
+        "wall_s": round(time.perf_counter() - started, 2),
+        "status": f"CRASH {proc.returncode}",
+        "note": proc.stderr.strip().splitlines()[-1][:300]
+        if proc.stderr.strip()
+        else "",
+    }
+
+
+# --- results ------------------------------------------------------------------
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
+
+
+def append_row(path: Path, row: dict[str, Any]) -> None:
+    fresh = not path.exists()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(
+            fh,
+            fieldnames=COLUMNS,
+            delimiter="\t",
+            lineterminator="\n",
+            restval="",
+        )
+        if fresh:
+            writer.writeheader()
+        writer.writerow({k: row.get(k, "") for k in COLUMNS})
+
+
+def _key(row: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(
+        str(float(row[k])) if k == "time_limit_s" else str(row[k])
+        for k in (
+            "delegations",
+            "solver",
+            "time_limit_s",
+            "workers",
+            "seed",
+            "factor",
+        )
+    )
+
+
+def table(rows: list[dict[str, str]], where: str) -> str:
+    """The markdown table of every row, by size and solver."""
+    head = (
+        "| delegations | ×catalog | requests | seed | solver | limit s | "
+        "workers | "
+        "first feasible s | wall s | status | value | bound | gap % | "
+        "served | violations | peak MB |"
+    )
+    lines = [
+        "# Scaling: generated Medellín weeks",
+        "",
+        f"Machine: {where}. Written {dt.date.today().isoformat()}.",
+        "",
+        "Weeks from `scheduler.generate.generate_week` (week "
+        f"{WEEK}, seed as listed). Beyond the peak week (60 delegations) "
+        "the catalog is scaled by f = ceil(n / 60) (×catalog): site "
+        "capacity and max_groups × f, "
+        "presenters cloned f times, vehicle counts × f (`scale_catalog` in "
+        "`bench/scale.py`). Seconds count from the compiled data, so they "
+        "exclude generating the week; for CP-SAT `first feasible` includes "
+        "the greedy warm start, the model build and the first solution. "
+        "`violations` is the independent judge's count "
+        "(`scheduler.check.violations`) on the final schedule; peak MB is "
+        "the whole run's process (ru_maxrss). Chart: `scale.svg`.",
+        "",
+        head,
+        "|" + "---|" * (head.count("|") - 1),
+    ]
+    ordered = sorted(
+        rows,
+        key=lambda r: (
+            int(r["delegations"]),
+            r["solver"],
+            float(r["time_limit_s"] or 0),
+            r["workers"],
+        ),
+    )
+    for r in ordered:
+        lines.append(
+            f"| {r['delegations']} | {r['factor']} | {r['requests']} | "
+            f"{r['seed']} | {r['solver']} | {r['time_limit_s']} | {r['workers']} | "
+            f"{r['first_feasible_s']} | {r['wall_s']} | {r['status']} | "
+            f"{r['value']} | {r['bound']} | {r['gap_pct']} | {r['served']} | "
+            f"{r['violations']} | {r['peak_mb']} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+# --- the chart (hand-made SVG, no plotting dependency) ---------------------
+
+COLOURS = {"greedy": "#d95f02", "cpsat": "#1b9e77"}
+PANEL_W, PANEL_H, MARGIN = 300, 230, 48
+
+
+def _number(text: str) -> float | None:
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _panel(
+    x0: float,
+    title: str,
+    series: dict[str, list[tuple[float, float]]],
+    *,
+    log_y: bool,
+) -> list[str]:
+    """One panel: log x (delegations), log or linear y, decade ticks."""
+    points = [p for pts in series.values() for p in pts]
+    out = [
+        f'<text x="{x0 + PANEL_W / 2}" y="16" text-anchor="middle" '
+        f'font-weight="bold">{title}</text>'
+    ]
+    if not points:
+        return out
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points if not log_y or p[1] > 0]
+    lo_x = math.floor(math.log10(min(xs)))
+    lx = (lo_x, max(lo_x + 1, math.ceil(math.log10(max(xs)))))
+    ly: tuple[float, float]
+    if log_y:
+        lo_y = math.floor(math.log10(min(ys))) if ys else 0
+        hi_y = math.ceil(math.log10(max(ys))) if ys else 1
+        ly = (lo_y, max(lo_y + 1, hi_y))
+    else:
+        ly = (0.0, max(1.0, max(ys) * 1.1))
+    left, top = x0 + MARGIN, 28
+    width, height = PANEL_W - MARGIN - 10, PANEL_H - 28 - 30
+
+    def px(x: float) -> float:
+        return left + width * (math.log10(x) - lx[0]) / (lx[1] - lx[0])
+
+    def py(y: float) -> float:
+        if log_y:
+            t = (math.log10(max(y, 10.0 ** ly[0])) - ly[0]) / (ly[1] - ly[0])
+        else:
+            t = y / ly[1]
+        return top + height * (1 - t)
+
+    out.append(
+        f'<rect x="{left}" y="{top}" width="{width}" height="{height}" '
+        'fill="none" stroke="#999"/>'
+    )
+    for e in range(lx[0], lx[1] + 1):
+        x = px(10.0**e)
+        out.append(
+            f'<line x1="{x}" y1="{top}" x2="{x}" '
+            f'y2="{top + height}" stroke="#eee"/>'
+        )
+        out.append(
+            f'<text x="{x}" y="{top + height + 14}" '
+            f'text-anchor="middle">{10**e:g}</text>'
+        )
+    if log_y:
+        ticks = [10.0**e for e in range(int(ly[0]), int(ly[1]) + 1)]
+    else:
+        step = 10 ** math.floor(math.log10(ly[1]))
+        ticks = [k * step for k in range(int(ly[1] // step) + 1)]
+    for t in ticks:
+        y = py(t)
+        out.append(
+            f'<line x1="{left}" y1="{y}" x2="{left + width}" '
+            f'y2="{y}" stroke="#eee"/>'
+        )
+        out.append(
+            f'<text x="{left - 4}" y="{y + 4}" text-anchor="end">{t:g}</text>'
+        )
+    out.append(
+        f'<text x="{left + width / 2}" y="{PANEL_H - 2}" '
+        'text-anchor="middle">delegations</text>'
+    )
+    for name, pts in sorted(series.items()):
+        pts = sorted(p for p in pts if not log_y or p[1] > 0)
+        colour = COLOURS.get(name, "#7570b3")
+        path = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in pts)
+        out.append(
+            f'<polyline points="{path}" fill="none" '
+            f'stroke="{colour}" stroke-width="2"/>'
+        )
+        out += [
+            f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="3" '
+            f'fill="{colour}"/>'
+            for x, y in pts
+        ]
+    return out
+
+
+def chart(rows: list[dict[str, str]]) -> str:
+    """Time to first feasible, peak memory (log-log) and gap (log-lin)."""
+    metrics = (
+        ("first feasible (s)", "first_feasible_s", True),
+        ("peak memory (MB)", "peak_mb", True),
+        ("gap at the limit (%)", "gap_pct", False),
+    )
+    body: list[str] = []
+    for k, (title, column, log_y) in enumerate(metrics):
+        series: dict[str, list[tuple[float, float]]] = {}
+        for r in rows:
+            y = _number(r.get(column, ""))
+            if y is not None:
+                series.setdefault(r["solver"], []).append(
+                    (float(r["delegations"]), y)
+                )
+        body += _panel(k * PANEL_W, title, series, log_y=log_y)
+    legend_y = PANEL_H + 14
+    for k, (name, colour) in enumerate(sorted(COLOURS.items())):
+        body.append(
+            f'<rect x="{MARGIN + 90 * k}" y="{legend_y - 9}" '
+            f'width="10" height="10" fill="{colour}"/>'
+        )
+        body.append(
+            f'<text x="{MARGIN + 90 * k + 14}" y="{legend_y}">{name}</text>'
+        )
+    width, height = 3 * PANEL_W, PANEL_H + 22
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" '
+        f'height="{height}" font-family="sans-serif" font-size="11">\n'
+        + "\n".join(body)
+        + "\n</svg>\n"
+    )
+
+
+# --- the command ------------------------------------------------------------
+
+
+def _ints(text: str) -> list[int]:
+    try:
+        values = [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise click.BadParameter(
+            f"{text!r}: give sizes like 15,60,200"
+        ) from None
+    if not values or min(values) < 1:
+        raise click.BadParameter(f"{text!r}: give sizes like 15,60,200")
+    return values
+
+
+@click.command()
+@click.option("--sizes", default="15,60,200,500,1000", show_default=True)
+@click.option("--solvers", default="greedy,cpsat", show_default=True)
+@click.option(
+    "--time-limit", default=60.0, show_default=True, help="Seconds per solve."
+)
+@click.option("--workers", default=2, show_default=True)
+@click.option("--seed", default=1, show_default=True)
+@click.option(
+    "--base",
+    default=BASE,
+    show_default=True,
+    help="Delegations the catalog carries as written; larger weeks get "
+    "the catalog × ceil(n / base).",
+)
+@click.option(
+    "--catalog",
+    "catalog_path",
+    type=click.Path(path_type=Path),
+    default=CATALOG,
+    show_default=True,
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=RESULTS,
+    show_default=True,
+)
+@click.option(
+    "--child",
+    is_flag=True,
+    hidden=True,
+    help="Measure one size and solver here; print a JSON row.",
+)
+def main(
+    sizes: str,
+    solvers: str,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    base: int,
+    catalog_path: Path,
+    out_dir: Path,
+    child: bool,
+) -> None:
+    """Measure each size and solver in a subprocess; tabulate and chart."""
+    names = [s for s in solvers.split(",") if s]
+    if child:
+        row = measure(
+            _ints(sizes)[0],
+            names[0],
+            time_limit,
+            workers,
+            seed,
+            catalog_path,
+            base,
+        )
+        click.echo(json.dumps(row))
+        return
+    tsv = out_dir / "scale.tsv"
+    done = {_key(r) for r in read_rows(tsv)}
+    for n in _ints(sizes):
+        for name in names:
+            key = _key(
+                {
+                    "delegations": n,
+                    "solver": name,
+                    "time_limit_s": time_limit,
+                    "workers": workers,
+                    "seed": seed,
+                    "factor": factor_for(n, base),
+                }
+            )
+            if key in done:
+                continue
+            row = run_child(
+                n, name, time_limit, workers, seed, catalog_path, base
+            )
+            append_row(tsv, row)
+            click.echo(
+                f"{n:>5} {name:>6}: first {row.get('first_feasible_s')} s, "
+                f"wall {row.get('wall_s')} s, {row.get('status')}, value "
+                f"{row.get('value')}, gap {row.get('gap_pct')} %, served "
+                f"{row.get('served')}, violations {row.get('violations')}, "
+                f"peak {row.get('peak_mb')} MB {row.get('note') or ''}"
+            )
+    rows = read_rows(tsv)
+    (out_dir / "scale.md").write_text(table(rows, machine()), encoding="utf-8")
+    (out_dir / "scale.svg").write_text(chart(rows), encoding="utf-8")
+    click.echo(f"rows: {tsv}\ntable: {out_dir / 'scale.md'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,360 @@
+"""Tours from a routing engine, as a warm start for CP-SAT.
+
+A delegation touring the city for several days, choosing which sites to
+visit under opening windows, visit lengths and travel, is a prize-collecting
+vehicle routing problem with time windows: one vehicle a day, the lodging as
+depot, each site an optional client whose prize is the value it serves.
+PyVRP (a dedicated routing engine) finds such tours far faster than a
+general model; CP-SAT then takes them as a hint and a seed for its
+neighbourhood search, and adds what routing cannot express.
+
+What it models: ONE delegation, its days (leave and return inside each
+day's window), travel from and to its lodging and between sites, each
+site's feasible start ranges (``ProblemData.starts``: opening hours, slot
+grid, day window), visit durations, at most ``max_per_day`` visits a day,
+each site at most once, values of requests. It returns None for data with
+features it cannot model: several delegations (they share sites, presenters
+and vans), presenters, lunch, locked visits.
+
+Prizes are ``value × W`` with W above any possible total travel, so the
+tours maximise served value first and travel second, as the product does.
+When every day looks the same (same length, same start ranges relative to
+the day's start), the days are interchangeable vehicles of one type on one
+relative clock (the TOPTW case); otherwise each day is its own vehicle type
+and each site has one client copy per start range, the copies of a site
+forming a mutually exclusive group.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from solvers.base import PlannedVisit
+
+if TYPE_CHECKING:
+    import pyvrp
+
+    from scheduler.problem import DayData, ProblemData, Window
+
+log = logging.getLogger(__name__)
+
+DELEGATION = 0
+"""The one delegation this routing model plans."""
+
+
+def unsupported(data: ProblemData) -> str | None:
+    """Why the routing model cannot plan this data, or None if it can."""
+    if len(data.delegations) != 1:
+        return (
+            f"{len(data.delegations)} delegations: routing plans one "
+            "(they would share sites, presenters and vans)"
+        )
+    if data.locked:
+        return "locked visits"
+    d = data.delegations[DELEGATION]
+    if any(day.lunch_minutes > 0 for day in d.days):
+        return "lunch breaks"
+    if any(data.sites[s].department >= 0 for s in data.candidate_sites(0)):
+        return "sites that need a presenter"
+    if data.vehicles and _pool(data) < 0:
+        return "no vehicle pool holds the delegation"
+    return None
+
+
+def routing_hint(
+    data: ProblemData,
+    time_limit: float,
+    seed: int = 0,
+    *,
+    patience: int | None = None,
+) -> tuple[PlannedVisit, ...] | None:
+    """Tours for the data's one delegation, as visits, or None.
+
+    None when the data has features routing cannot model (see
+    ``unsupported``) or nothing to route. The visits start at the earliest
+    slot their tour allows, serve one request each and respect every rule
+    the routing model covers, so they form a feasible schedule.
+
+    Parameters
+    ----------
+    data
+        The integer problem data (one delegation, no presenters or lunch).
+    time_limit
+        Seconds PyVRP may search.
+    seed
+        PyVRP's random seed (the same seed and time give the same tours on
+        an idle machine; PyVRP's search is single-threaded).
+    patience
+        Also stop after this many PyVRP iterations without a better
+        solution (about 1,500–3,000 iterations a second on 100 sites), to
+        hand over to CP-SAT early; None: search for the whole time limit.
+    """
+    reason = unsupported(data)
+    if reason is not None:
+        log.debug("routing hint skipped: %s", reason)
+        return None
+    model = RoutingModel.build(data)
+    if not model.sites:
+        return None
+    return model.solve(time_limit, seed, patience)
+
+
+@dataclass(frozen=True)
+class Copy:
+    """One PyVRP client: a site's start range [lo, hi] on one clock."""
+
+    site: int
+    lo: int
+    hi: int
+
+
+@dataclass(frozen=True)
+class RoutingModel:
+    """The delegation's tour problem in PyVRP terms (see module docstring)."""
+
+    data: ProblemData
+    sites: tuple[int, ...]
+    """Candidate sites with a start range and a positive prize."""
+    prize: tuple[int, ...]
+    """Per entry of ``sites``: the most valuable request it can serve."""
+    copies: tuple[Copy, ...]
+    periodic: bool
+    """All days alike: one vehicle type, times relative to the day."""
+
+    @staticmethod
+    def build(data: ProblemData) -> RoutingModel:
+        d = data.delegations[DELEGATION]
+        best: dict[int, int] = {}
+        for request in d.requests:
+            for s in request.sites:
+                best[s] = max(best.get(s, 0), request.value)
+        sites = tuple(
+            s
+            for s in data.candidate_sites(DELEGATION)
+            if best.get(s, 0) > 0
+            and data.sites[s].max_groups >= 1
+            and data.starts(DELEGATION, s)
+        )
+        relative = {s: _relative(data, d.days, s) for s in sites}
+        periodic = len({day.hi - day.lo for day in d.days}) == 1 and all(
+            rel is not None for rel in relative.values()
+        )
+        copies = []
+        for s in sites:
+            rel = relative[s]
+            ranges = (
+                rel
+                if periodic and rel is not None
+                else (data.starts(DELEGATION, s))
+            )
+            copies += [Copy(s, lo, hi) for lo, hi in ranges]
+        return RoutingModel(
+            data,
+            sites,
+            tuple(best[s] for s in sites),
+            tuple(copies),
+            periodic,
+        )
+
+    def solve(
+        self, time_limit: float, seed: int, patience: int | None = None
+    ) -> tuple[PlannedVisit, ...]:
+        """PyVRP's best tours, timed; () when it found no feasible ones."""
+        import pyvrp
+        from pyvrp.stop import (
+            MaxRuntime,
+            MultipleCriteria,
+            NoImprovement,
+            StoppingCriterion,
+        )
+
+        problem = self.pyvrp_data()
+        stop: StoppingCriterion = MaxRuntime(max(0.0, time_limit))
+        if patience is not None:
+            stop = MultipleCriteria([stop, NoImprovement(patience)])
+        result = pyvrp.solve(
+            problem,
+            stop=stop,
+            seed=seed,
+            collect_stats=False,
+            display=False,
+        )
+        best = result.best
+        if not best.is_feasible():
+            log.debug("routing hint: PyVRP found no feasible tours")
+            return ()
+        days = self.data.delegations[DELEGATION].days
+        tours: list[tuple[DayData, list[int]]] = []
+        for k, route in enumerate(best.routes()):
+            day = days[k] if self.periodic else days[route.vehicle_type()]
+            order = [
+                self.copies[act.idx].site for act in route if act.is_client()
+            ]
+            tours.append((day, order))
+        return self.visits(tours)
+
+    def pyvrp_data(self) -> pyvrp.ProblemData:
+        """The PyVRP ProblemData: location 0 the lodging, then the sites."""
+        import numpy as np
+        import pyvrp
+
+        data = self.data
+        d = data.delegations[DELEGATION]
+        where = {s: k + 1 for k, s in enumerate(self.sites)}
+        size = len(self.sites) + 1
+        matrix = np.zeros((size, size), dtype=np.int64)
+        for s, i in where.items():
+            matrix[0, i] = d.from_lodging[s]
+            matrix[i, 0] = d.to_lodging[s]
+            for t, j in where.items():
+                if s != t:
+                    matrix[i, j] = data.travel[s][t]
+        spans = [day.hi - day.lo for day in d.days]
+        # One value point outweighs all travel: value first, travel second.
+        weight = sum(spans) + 1
+        prize = dict(zip(self.sites, self.prize, strict=True))
+        # The copies of a site (one per start range) exclude each other.
+        by_site: dict[int, list[int]] = {}
+        for k, c in enumerate(self.copies):
+            by_site.setdefault(c.site, []).append(k)
+        shared = [members for members in by_site.values() if len(members) > 1]
+        group_of = {k: g for g, members in enumerate(shared) for k in members}
+        groups = [
+            pyvrp.ClientGroup(members, required=False) for members in shared
+        ]
+        clients = [
+            pyvrp.Client(
+                where[c.site],
+                delivery=[1],
+                service_duration=data.sites[c.site].duration,
+                tw_early=c.lo,
+                tw_late=c.hi,
+                prize=prize[c.site] * weight,
+                required=False,
+                group=group_of.get(k),
+            )
+            for k, c in enumerate(self.copies)
+        ]
+        if self.periodic:
+            horizon = (0, spans[0])
+            vehicles = [
+                pyvrp.VehicleType(
+                    num_available=len(d.days),
+                    capacity=[d.max_per_day],
+                    tw_early=0,
+                    tw_late=spans[0],
+                )
+            ]
+        else:
+            horizon = (d.days[0].lo, d.days[-1].hi)
+            vehicles = [
+                pyvrp.VehicleType(
+                    num_available=1,
+                    capacity=[d.max_per_day],
+                    tw_early=day.lo,
+                    tw_late=day.hi,
+                )
+                for day in d.days
+            ]
+        locations = [pyvrp.Location(0.0, 0.0) for _ in range(size)]
+        return pyvrp.ProblemData(
+            locations,
+            clients,
+            [pyvrp.Depot(0, tw_early=horizon[0], tw_late=horizon[1])],
+            vehicles,
+            [matrix],  # type: ignore[list-item]  # stub says ndarray[int]
+            [matrix],  # type: ignore[list-item]
+            groups,
+        )
+
+    def visits(
+        self, tours: list[tuple[DayData, list[int]]]
+    ) -> tuple[PlannedVisit, ...]:
+        """Time each tour at its earliest slots; one request per visit.
+
+        A visit that no longer fits (e.g. its earliest slot moved past its
+        range when rounded to the grid) is dropped, so the result is always
+        feasible for the rules modelled here.
+        """
+        data = self.data
+        d = data.delegations[DELEGATION]
+        pool = _pool(data)
+        served: set[int] = set()
+        out = []
+        for day, order in tours:
+            free, here = day.lo, -1
+            count = 0
+            for s in order:
+                if count >= d.max_per_day:
+                    break
+                reach = free + (
+                    d.from_lodging[s] if here < 0 else data.travel[here][s]
+                )
+                start = _first_start(data, s, reach, day)
+                request = _request(data, s, served)
+                if start is None or request < 0:
+                    continue
+                served.add(request)
+                out.append(
+                    PlannedVisit(DELEGATION, s, start, -1, request, pool)
+                )
+                free, here = start + data.sites[s].duration, s
+                count += 1
+        return tuple(out)
+
+
+def _relative(
+    data: ProblemData, days: tuple[DayData, ...], site: int
+) -> tuple[Window, ...] | None:
+    """The site's start ranges relative to the day's start, if the same
+    every day; else None."""
+    per_day: list[tuple[Window, ...]] = []
+    for day in days:
+        per_day.append(
+            tuple(
+                (lo - day.lo, hi - day.lo)
+                for lo, hi in data.starts(DELEGATION, site)
+                if day.lo <= lo and hi < day.hi
+            )
+        )
+    if any(rel != per_day[0] for rel in per_day):
+        return None
+    return per_day[0]
+
+
+def _first_start(
+    data: ProblemData, site: int, reach: int, day: DayData
+) -> int | None:
+    """The earliest feasible start ≥ reach on the grid, within the day."""
+    for lo, hi in data.starts(DELEGATION, site):
+        if hi < reach or lo >= day.hi:
+            continue
+        start = max(lo, -(-reach // data.slot) * data.slot)
+        if start <= hi:
+            return start
+    return None
+
+
+def _request(data: ProblemData, site: int, served: set[int]) -> int:
+    """The most valuable unserved request the site serves, or -1."""
+    requests = data.delegations[DELEGATION].requests
+    choices = [
+        j
+        for j, r in enumerate(requests)
+        if site in r.sites and j not in served and r.value > 0
+    ]
+    return max(choices, key=lambda j: (requests[j].value, -j), default=-1)
+
+
+def _pool(data: ProblemData) -> int:
+    """The first pool that holds the delegation; -1 when there are none.
+
+    One delegation's outings never overlap, so a pool with enough
+    vehicles for one outing never binds.
+    """
+    for p, pool in enumerate(data.vehicles):
+        if data.vehicles_needed(DELEGATION, p) <= pool.count:
+            return p
+    return -1

@@ -1,0 +1,361 @@
+"""The TOPTW bench: parser quirks, travel rule, verifier, compile → solve.
+
+The tiny instance ``TINY`` (3 customers, Solomon scale ×10) was worked out
+by hand. Scaled travel times (floor(10 · euclid)):
+
+    t(0,1) = 50 (dist 5)      t(0,2) = 100 (dist 10)   t(0,3) = 15 (1.55)
+    t(1,2) = 50 (dist 5)      t(1,3) = 38 (√15.0025 = 3.873...)
+    t(2,3) = 88 (√77.6025 = 8.809...)
+
+Scaled: d = 100, 100, 50; windows [0, 200], [100, 400], [0, 500];
+Tmax = 450. Best single tour: [1, 2] (score 5 + 7 = 12; adding 3 anywhere
+breaks Tmax or a window); with two tours all three (15).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from fractions import Fraction
+
+import pytest
+
+from bench import toptw
+from scheduler.errors import InputError
+from scheduler.problem import ProblemData
+from scheduler.timeline import Timeline
+from solvers import SolveParams, solve_data
+from solvers.base import PlannedVisit, Solution, Status
+from solvers.routing import RoutingModel, routing_hint, unsupported
+
+# c204-style header split over two lines, CRLF endings, leading and
+# trailing spaces, a variable-length list before O and C, no final newline.
+TINY = (
+    "2 \r\n"
+    "4 3 1 0 100\r\n"
+    "  0 0.00 0.00 0.00 0.00 0 0 0 45\r\n"
+    "1 3.00 4.00 10.00 5.00 0 0 0 20   \r\n"
+    "2 6.00 8.00 10 7 0 1 3 10 40\r\n"
+    "3 0.00 1.55 5 3 1 2 1 2 0 50"
+)
+
+
+@pytest.fixture
+def tiny() -> toptw.Toptw:
+    """Three customers, Tmax 45 (450 scaled)."""
+    return toptw.parse(TINY, "c901")
+
+
+# --- parser ------------------------------------------------------------------
+
+
+def test_parser_reads_header_split_over_two_lines(tiny: toptw.Toptw) -> None:
+    assert tiny.paths == 4
+    assert tiny.n == 3
+
+
+def test_parser_takes_o_and_c_as_the_last_two_tokens(
+    tiny: toptw.Toptw,
+) -> None:
+    # Vertex 2 has a list of 1 item, vertex 3 of 2: O/C are still last.
+    assert (tiny.vertices[2].open, tiny.vertices[2].close) == (10, 40)
+    assert (tiny.vertices[3].open, tiny.vertices[3].close) == (0, 50)
+    assert tiny.vertices[3].score == 3
+    assert tiny.vertices[3].duration == 5
+
+
+def test_tmax_is_the_depot_close_scaled(tiny: toptw.Toptw) -> None:
+    assert tiny.scale == 10
+    assert tiny.tmax == 450
+
+
+def test_scale_follows_the_file_family() -> None:
+    assert toptw.scale_for("c101") == 10
+    assert toptw.scale_for("rc208") == 10
+    assert toptw.scale_for("50_r101") == 10
+    assert toptw.scale_for("pr07") == 100
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        # announces 3 customers, gives 2
+        (
+            "1 4 3 1\n0 100\n0 0 0 0 0 0 0 0 45\n1 1 1 1 1 0 0 0 9\n"
+            "2 1 1 1 1 0 0 0 9\n",
+            "4 vertex lines",
+        ),
+        # a fractional duration
+        (
+            "1 4 1 1\n0 100\n0 0 0 0 0 0 0 0 45\n1 1 1 1.5 1 0 0 0 9\n",
+            "must be integers",
+        ),
+        # window closes before it opens
+        ("1 4 1 1\n0 100\n0 0 0 0 0 0 0 0 45\n1 1 1 1 1 0 0 9 3\n", "O > C"),
+        # header too short
+        ("1 4\n", "6 numbers"),
+    ],
+)
+def test_parser_rejects_bad_files(text: str, fragment: str) -> None:
+    with pytest.raises(InputError) as err:
+        toptw.parse(text, "c999")
+    assert fragment in str(err.value)
+
+
+@pytest.mark.skipif(
+    not toptw.DEFAULT_DATA.is_dir(), reason="shared/bench/toptw not beside"
+)
+def test_real_quirky_files_parse() -> None:
+    c204 = toptw.load(toptw.DEFAULT_DATA / "c_r_rc_200_100" / "c204.txt")
+    assert (c204.n, c204.paths, c204.tmax) == (100, 4, 33900)
+    pr01 = toptw.load(toptw.DEFAULT_DATA / "pr01_10" / "pr01.txt")  # CRLF
+    assert (pr01.n, pr01.scale, pr01.tmax) == (48, 100, 100000)
+    assert pr01.vertices[1].x == Fraction("-29.730")
+    assert (pr01.vertices[1].open, pr01.vertices[1].close) == (354, 509)
+
+
+# --- travel rule -------------------------------------------------------------
+
+
+def _vertex(x: str, y: str) -> toptw.Vertex:
+    return toptw.Vertex(0, Fraction(x), Fraction(y), 0, 0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "scale", "units"),
+    [
+        (("0", "0"), ("3", "4"), 10, 50),  # exactly 5
+        (("0", "0"), ("1", "2"), 10, 22),  # √5 = 2.236 → 2.2
+        (("0", "0"), ("1", "2"), 100, 223),  # → 2.23
+        (("0", "0"), ("1", "1"), 100, 141),  # √2 = 1.4142 → 1.41
+        (("0", "0"), ("0.3", "0.4"), 100, 50),  # exactly 0.5, no float slip
+        (("-1.5", "2"), ("1.5", "-2"), 10, 50),  # negatives: 3-4-5
+    ],
+)
+def test_travel_is_floored_in_scaled_units(
+    a: tuple[str, str], b: tuple[str, str], scale: int, units: int
+) -> None:
+    assert toptw.travel_units(_vertex(*a), _vertex(*b), scale) == units
+
+
+def test_tiny_travel_matrix(tiny: toptw.Toptw) -> None:
+    expected = {
+        (0, 1): 50,
+        (0, 2): 100,
+        (0, 3): 15,
+        (1, 2): 50,
+        (1, 3): 38,
+        (2, 3): 88,
+    }
+    for (a, b), units in expected.items():
+        assert tiny.travel(a, b) == units
+        assert tiny.travel(b, a) == units
+
+
+# --- verifier ------------------------------------------------------------------
+
+
+def test_verifier_accepts_the_best_tour(tiny: toptw.Toptw) -> None:
+    verdict = toptw.verify(tiny, 1, [(1, 2)])
+    assert verdict.ok
+    assert verdict.score == 12
+
+
+def test_verifier_rejects_a_missed_window(tiny: toptw.Toptw) -> None:
+    # 2 starts at 100, ends 200, reaches 1 at 250 > C1 = 200.
+    verdict = toptw.verify(tiny, 1, [(2, 1)])
+    assert not verdict.ok
+    assert "after its window closes" in verdict.errors[0]
+
+
+def test_verifier_rejects_a_late_return(tiny: toptw.Toptw) -> None:
+    # 1 at 50, 2 at 200, 3 at 388, back at 388 + 50 + 15 = 453 > 450.
+    verdict = toptw.verify(tiny, 1, [(1, 2, 3)])
+    assert verdict.errors == ("tour 0: back at the depot at 453 > Tmax 450",)
+
+
+def test_verifier_rejects_a_vertex_visited_twice(tiny: toptw.Toptw) -> None:
+    verdict = toptw.verify(tiny, 2, [(1,), (1, 3)])
+    assert any("visited twice" in e for e in verdict.errors)
+
+
+def test_verifier_rejects_too_many_tours(tiny: toptw.Toptw) -> None:
+    assert not toptw.verify(tiny, 1, [(1,), (3,)]).ok
+
+
+def test_verifier_checks_given_start_times(tiny: toptw.Toptw) -> None:
+    assert toptw.verify(tiny, 1, [(1, 2)], [[50, 200]]).ok
+    # 2 cannot start at 150: it opens at 100 but 1 ends at 150, + 50 travel.
+    early = toptw.verify(tiny, 1, [(1, 2)], [[50, 150]])
+    assert "before it can be reached (200)" in early.errors[0]
+    # 1 cannot start at 40: the depot is 50 away.
+    assert not toptw.verify(tiny, 1, [(1,)], [[40]]).ok
+
+
+# --- compile -------------------------------------------------------------------
+
+
+def test_compile_makes_days_sites_and_requests(tiny: toptw.Toptw) -> None:
+    data = toptw.compile_toptw(tiny, 2)
+    h = data.day_length
+    assert h > tiny.tmax
+    d = data.delegations[0]
+    assert [(day.lo, day.hi) for day in d.days] == [(0, 450), (h, h + 450)]
+    assert all(day.lunch_minutes == 0 for day in d.days)
+    # Site of vertex 1: start in [O, C] = [0, 200] so open [0, 200 + 100).
+    assert data.sites[0].open == ((0, 300), (h, h + 300))
+    assert data.sites[0].department == -1
+    assert [r.value for r in d.requests] == [5, 7, 3]
+    assert d.from_lodging == (50, 100, 15)
+    assert data.travel[0][2] == 38
+    # One pool (SPEC rule 8), of one vehicle: tours never overlap.
+    assert [(v.seats, v.count) for v in data.vehicles] == [(1, 1)]
+    assert toptw.compile_toptw(tiny, 2, pool=False).vehicles == ()
+    # Feasible starts: vertex 1 reached at 50 at the earliest; vertex 3
+    # must start by 450 − 15 − 50 = 385 to be home by Tmax.
+    assert data.starts(0, 0) == ((50, 200), (h + 50, h + 200))
+    assert data.starts(0, 2) == ((15, 385), (h + 15, h + 385))
+
+
+def test_tours_of_reads_visits_by_day_and_start(tiny: toptw.Toptw) -> None:
+    h = toptw.day_length(tiny)
+    solution = Solution(
+        Status.FEASIBLE,
+        (
+            PlannedVisit(0, 1, 200, request=1),
+            PlannedVisit(0, 2, h + 15, request=2),
+            PlannedVisit(0, 0, 50, request=0),
+        ),
+    )
+    routes, starts, problems = toptw.tours_of(tiny, 2, solution)
+    assert routes == [(1, 2), (3,)]
+    assert starts == [[50, 200], [15]]
+    assert problems == []
+
+
+@pytest.mark.parametrize(("m", "best"), [(1, 12), (2, 15)])
+def test_greedy_on_compiled_data_passes_the_verifier(
+    tiny: toptw.Toptw, m: int, best: int
+) -> None:
+    data = toptw.compile_toptw(tiny, m)
+    solution = solve_data(data, "greedy", SolveParams(time_limit=1))
+    routes, starts, problems = toptw.tours_of(tiny, m, solution)
+    verdict = toptw.verify(tiny, m, routes, starts)
+    assert problems == []
+    assert verdict.ok, verdict.errors
+    assert solution.objective == verdict.score
+    assert 0 < verdict.score <= best
+
+
+def test_result_row_never_reports_a_rejected_score(
+    tiny: toptw.Toptw,
+) -> None:
+    outcome = toptw.Outcome(
+        routes=[(1, 2, 3)],
+        starts=None,
+        claimed=15.0,
+        status="FEASIBLE",
+        bound=None,
+        wall_s=0.0,
+        time_to_best_s=0.0,
+    )
+    row = toptw.result_row(tiny, 1, "x", outcome, toptw.Bks(12, "bks", ""))
+    assert row["verified"] == "no"
+    assert row["score"] == ""
+    assert row["gap_pct"] == ""
+
+
+def test_result_row_flags_a_wrong_claim(tiny: toptw.Toptw) -> None:
+    outcome = toptw.Outcome(
+        routes=[(1, 2)],
+        starts=None,
+        claimed=13.0,
+        status="FEASIBLE",
+        bound=None,
+        wall_s=0.0,
+        time_to_best_s=0.0,
+    )
+    row = toptw.result_row(tiny, 1, "x", outcome, toptw.Bks(12, "bks", ""))
+    assert row["verified"] == "no"
+
+
+# --- routing warm start ------------------------------------------------------
+
+
+def _timeline_accepts(
+    data: ProblemData, visits: tuple[PlannedVisit, ...]
+) -> bool:
+    """The shared feasibility oracle (greedy's) takes every visit."""
+    timeline = Timeline(data)
+    for v in sorted(visits, key=lambda v: v.start):
+        if timeline.fit(v.delegation, v.site, v.start).visit is None:
+            return False
+        timeline.place(v)
+    return True
+
+
+@pytest.mark.parametrize(("m", "best"), [(1, 12), (2, 15)])
+def test_routing_hint_finds_the_hand_optimum(
+    tiny: toptw.Toptw, m: int, best: int
+) -> None:
+    data = toptw.compile_toptw(tiny, m)
+    assert RoutingModel.build(data).periodic
+    hint = routing_hint(data, time_limit=0.2, seed=1)
+    assert hint is not None
+    routes, starts, _ = toptw.tours_of(
+        tiny, m, Solution(Status.FEASIBLE, hint)
+    )
+    verdict = toptw.verify(tiny, m, routes, starts)
+    assert verdict.ok, verdict.errors
+    assert verdict.score == best
+    assert _timeline_accepts(data, hint)
+    assert all(v.pool == 0 for v in hint)
+
+
+def test_routing_hint_handles_days_that_differ(tiny: toptw.Toptw) -> None:
+    # Vertex 2 (7 points) only open on day 1: copies per day, one vehicle
+    # type a day; all three still fit in two tours ([1] or [1, 3] on day 0,
+    # [2] or [2, 3] on day 1): 15.
+    data = toptw.compile_toptw(tiny, 2)
+    h = data.day_length
+    sites = list(data.sites)
+    sites[1] = dataclasses.replace(sites[1], open=((h + 100, h + 500),))
+    data = dataclasses.replace(data, sites=tuple(sites), _cache={})
+    assert not RoutingModel.build(data).periodic
+    hint = routing_hint(data, time_limit=0.2, seed=1)
+    assert hint is not None
+    assert (
+        sum(data.delegations[0].requests[v.request].value for v in hint) == 15
+    )
+    assert all(v.start >= h for v in hint if v.site == 1)
+    assert _timeline_accepts(data, hint)
+
+
+def test_routing_hint_declines_what_it_cannot_model(
+    tiny: toptw.Toptw,
+) -> None:
+    data = toptw.compile_toptw(tiny, 1)
+    assert unsupported(data) is None
+    d = data.delegations[0]
+    lunch = dataclasses.replace(
+        d,
+        days=tuple(
+            dataclasses.replace(day, lunch_minutes=30) for day in d.days
+        ),
+    )
+    assert (
+        routing_hint(
+            dataclasses.replace(data, delegations=(lunch,), _cache={}), 0.1
+        )
+        is None
+    )
+    assert (
+        routing_hint(
+            dataclasses.replace(data, delegations=(d, d), _cache={}), 0.1
+        )
+        is None
+    )
+    hosted = tuple(dataclasses.replace(s, department=0) for s in data.sites)
+    assert (
+        routing_hint(dataclasses.replace(data, sites=hosted, _cache={}), 0.1)
+        is None
+    )

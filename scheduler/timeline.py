@@ -360,12 +360,22 @@ class Timeline:
 
 
 def _peak(loads: list[tuple[int, int, int]], since: int) -> int:
-    """Highest Σ amount at a minute ≥ since (loads overlap the window)."""
-    points = {since} | {lo for lo, _, _ in loads if lo > since}
-    return max(
-        (sum(n for lo, hi, n in loads if lo <= t < hi) for t in points),
-        default=0,
-    )
+    """Highest Σ amount at a minute ≥ since (loads overlap the window).
+
+    A sweep over start and end events: O(n log n) instead of a sum per
+    event point, which dominated greedy on event-week scales.
+    """
+    events: list[tuple[int, int]] = []
+    for lo, hi, n in loads:
+        if hi > since:
+            events.append((max(lo, since), n))
+            events.append((hi, -n))
+    events.sort()  # at equal minutes, ends (-n) come before starts
+    peak = level = 0
+    for _, change in events:
+        level += change
+        peak = max(peak, level)
+    return peak
 
 
 def lunch_fits(

@@ -154,6 +154,10 @@ class ProblemData:
     def day_of(self, minute: int) -> int:
         return minute // self.day_length
 
+    def day_span(self, k: int) -> Window:
+        """Day k's band of minutes, [k·L, (k+1)·L), L = ``day_length``."""
+        return (k * self.day_length, (k + 1) * self.day_length)
+
     def vehicles_needed(self, delegation: int, pool: int) -> int:
         return math.ceil(
             self.delegations[delegation].size / self.vehicles[pool].seats

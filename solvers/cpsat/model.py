@@ -1,0 +1,602 @@
+"""Build the CP-SAT model in an explicit order, solve it, extract visits.
+
+``solve(data, params)`` is the solver's entry point:
+
+1. requirements that can never hold are named at once (``conflicts.py``);
+2. each delegation's best value alone is computed in a small share of the
+   time and added as cuts (``bounds.alone_caps``);
+3. a normal week is solved whole, lexicographically: served value first
+   (proven optimal on the sample normal week in seconds), then travel and
+   presenter balance with the value held;
+4. a big week (more than ``LNS_FROM_VISITS`` candidate visits) is improved
+   by large-neighbourhood search from a valid schedule (``lns.py``), with
+   a linear-programming bound (``bounds.relaxation_bound``);
+5. when the requirements conflict, the conflict is explained in words.
+
+A hint that serves every required request and keeps every lock is a
+schedule to fall back on: the answer never serves less value than it.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from ortools.sat.python import cp_model
+
+from solvers.base import PlannedVisit, Progress, Solution, Status
+from solvers.cpsat.constraints.aggregates import (
+    add_aggregates,
+    add_value_caps,
+)
+from solvers.cpsat.constraints.day_limits import add_day_limits
+from solvers.cpsat.constraints.locked import add_locked
+from solvers.cpsat.constraints.lunch import add_lunch
+from solvers.cpsat.constraints.presenters import add_presenters
+from solvers.cpsat.constraints.requests import add_requests
+from solvers.cpsat.constraints.routes import add_routes
+from solvers.cpsat.constraints.site_capacity import add_site_capacity
+from solvers.cpsat.constraints.vehicles import add_vehicles
+from solvers.cpsat.constraints.visit_days import add_visit_days
+from solvers.cpsat.hints import add_hints, schedule_value
+from solvers.cpsat.objective import Objective, set_objective
+from solvers.cpsat.variables import Expr, Variables, make_variables
+
+if TYPE_CHECKING:
+    from collections.abc import (
+        Callable,
+        Collection,
+        Iterator,
+        Mapping,
+        Sequence,
+    )
+
+    from scheduler.problem import ProblemData
+    from solvers.base import SolveParams
+
+logger = logging.getLogger(__name__)
+
+FAMILIES = (
+    "visit_days",
+    "requests",
+    "routes",
+    "lunch",
+    "day_limits",
+    "site_capacity",
+    "presenters",
+    "vehicles",
+    "locked",
+)
+"""The hard-constraint families, in the order ``build`` adds them."""
+
+
+@dataclass(frozen=True)
+class Built:
+    model: cp_model.CpModel
+    vars: Variables
+    objective: Objective | None
+    build_s: float
+
+
+def build(
+    data: ProblemData,
+    *,
+    delegations: Collection[int] | None = None,
+    drop: Collection[str] = (),
+    explain: bool = False,
+    objective: bool = True,
+    fixed: Sequence[PlannedVisit] = (),
+    caps: Mapping[int, int] | None = None,
+) -> Built:
+    """The CP-SAT model of ``data``.
+
+    ``delegations`` keeps only some delegations, ``drop`` leaves families
+    out and ``explain`` puts required requests and locks behind switch
+    literals: these serve to explain an infeasible set of requirements.
+    ``delegations`` with ``fixed`` (the other delegations' visits, which
+    keep their sites, presenters and vehicles) re-plan a neighbourhood.
+    ``caps`` are proven per-delegation value bounds, added as cuts.
+    """
+    started = time.perf_counter()
+    model = cp_model.CpModel()
+    # 1. Variables: candidate visits, days, lunch sides, routes, requests,
+    #    presenter choices, departures and vehicle pools.
+    vars = make_variables(
+        model, data, delegations=delegations, explain=explain, fixed=fixed
+    )
+    # 2. Rule 1: each visit on one day, inside its pre-filtered starts.
+    if "visit_days" not in drop:
+        add_visit_days(model, data, vars)
+    # 3. Rule 9: requests served by visits; required ones served.
+    if "requests" not in drop:
+        add_requests(model, data, vars)
+    # 4. Rule 2: one circuit per delegation; travel between places.
+    if "routes" not in drop:
+        add_routes(model, data, vars)
+    # 5. Rule 3: lunch where the day's visits switch from before to after.
+    if "lunch" not in drop:
+        add_lunch(model, data, vars)
+    # 6. Rule 4: visits a day.
+    if "day_limits" not in drop:
+        add_day_limits(model, data, vars)
+    # 7. Rule 5: people and groups on site.
+    if "site_capacity" not in drop:
+        add_site_capacity(model, data, vars)
+    # 8. Rule 6: presenters (language, availability, no overlap, daily cap).
+    if "presenters" not in drop:
+        add_presenters(model, data, vars)
+    # 9. Rule 8: one vehicle pool a day out; pool counts.
+    if "vehicles" not in drop:
+        add_vehicles(model, data, vars)
+    # 10. Rule 9: locked visits kept.
+    if "locked" not in drop:
+        add_locked(model, data, vars)
+    # 11. Redundant: per delegation-day time budgets, for a tighter bound.
+    if "aggregates" not in drop:
+        add_aggregates(model, data, vars)
+        if caps:
+            add_value_caps(model, vars, caps)
+    # 12. Objective: value, then travel, then presenter balance.
+    goal = set_objective(model, data, vars) if objective else None
+    return Built(model, vars, goal, time.perf_counter() - started)
+
+
+LNS_FROM_VISITS = 300
+"""Weeks with more candidate visits than this are improved by
+large-neighbourhood search from a valid schedule (``lns.py``): the
+whole-week model is then too big to improve in minutes on two cores."""
+
+
+def solve(data: ProblemData, params: SolveParams) -> Solution:
+    """Plan with CP-SAT; see the module docstring.
+
+    Steps: (1) requirements that can never hold are reported at once;
+    (2) per-delegation caps (the best each could do alone) are computed
+    within a small share of the time; (3) a normal week is solved whole;
+    a big one is improved neighbourhood by neighbourhood from the hint
+    (or the greedy schedule), with a linear-programming bound.
+    """
+    from solvers.cpsat.bounds import alone_caps
+    from solvers.cpsat.conflicts import static_conflicts
+
+    started = time.perf_counter()
+    conflicts = static_conflicts(data)
+    if conflicts:
+        return Solution(
+            Status.INFEASIBLE,
+            conflicts=conflicts,
+            wall_s=time.perf_counter() - started,
+        )
+    params = _with_routing_hint(data, params)
+    hint = params.hint or ()
+    if params.progress is not None and keeps_requirements(data, hint) and hint:
+        requested = sum(r.value for d in data.delegations for r in d.requests)
+        now = time.perf_counter() - started
+        params.progress(Progress(schedule_value(data, hint), requested, now))
+    large = _candidate_visits(data) > LNS_FROM_VISITS
+    caps = alone_caps(data, budget_s=min(15.0, 0.1 * params.time_limit))
+    deadline = started + params.time_limit
+    if not large:
+        return _solve_whole(data, params, caps, started, deadline)
+    start = _start(data, params)
+    if start is None:
+        # No valid schedule to start from: the whole model finds one (or
+        # proves the requirements conflict).
+        first = _solve_whole(
+            data, params, caps, started, deadline, first_only=True
+        )
+        stopped = params.stop is not None and params.stop.is_set()
+        if first.status not in (Status.FEASIBLE,) or stopped:
+            return first
+        start = first.visits
+    return _solve_by_lns(data, params, start, caps, started)
+
+
+def _with_routing_hint(data: ProblemData, params: SolveParams) -> SolveParams:
+    """Tour-like data (one delegation, no presenters, lunch or locks): let
+    the routing engine build tours in up to half the time, and start from
+    them when they serve more than the given hint. CP-SAT then improves
+    them and proves what it can in the time left."""
+    from solvers.routing import routing_hint, unsupported
+
+    if unsupported(data) is not None:
+        return params
+    routed = routing_hint(
+        data,
+        time_limit=params.time_limit / 2,
+        seed=params.seed,
+        patience=20_000,
+    )
+    if routed and schedule_value(data, routed) > schedule_value(
+        data, params.hint or ()
+    ):
+        return replace(params, hint=routed)
+    return params
+
+
+def _candidate_visits(data: ProblemData) -> int:
+    return sum(
+        1
+        for d in range(len(data.delegations))
+        for s in data.candidate_sites(d)
+        if data.starts(d, s)
+    )
+
+
+def keeps_requirements(
+    data: ProblemData, visits: Sequence[PlannedVisit]
+) -> bool:
+    """Does a schedule serve every required request and keep every lock?
+
+    Only such a hint is a schedule to fall back on (the greedy best effort
+    may leave a required request out); any other is a mere warm start.
+    """
+    served = {(v.delegation, v.request) for v in visits if v.request >= 0}
+    placed = {(v.delegation, v.site): v for v in visits}
+    for d, dd in enumerate(data.delegations):
+        for j, request in enumerate(dd.requests):
+            if request.required and (d, j) not in served:
+                return False
+    for lock in data.locked:
+        v = placed.get((lock.delegation, lock.site))
+        if v is None or v.start != lock.start:
+            return False
+        if lock.presenter >= 0 and v.presenter != lock.presenter:
+            return False
+    return True
+
+
+def _start(
+    data: ProblemData, params: SolveParams
+) -> tuple[PlannedVisit, ...] | None:
+    """A valid schedule to improve: the hint, else the greedy schedule
+    (None when neither serves every required request)."""
+    if params.hint and keeps_requirements(data, params.hint):
+        return tuple(params.hint)
+    from solvers.greedy import solve as greedy
+
+    first = greedy(data, replace(params, hint=None))
+    if first.status in (
+        Status.FEASIBLE,
+        Status.OPTIMAL,
+    ) and keeps_requirements(data, first.visits):
+        return first.visits
+    return None
+
+
+def _solve_by_lns(
+    data: ProblemData,
+    params: SolveParams,
+    start: tuple[PlannedVisit, ...],
+    caps: Mapping[int, int],
+    started: float,
+) -> Solution:
+    from solvers.cpsat.bounds import relaxation_bound
+    from solvers.cpsat.lns import improve
+
+    requested = sum(r.value for d in data.delegations for r in d.requests)
+    found = relaxation_bound(data, caps)
+    bound = requested if found is None else min(found, requested)
+    best: list[int] = []
+
+    def report(visits: tuple[PlannedVisit, ...]) -> None:
+        best.append(schedule_value(data, visits))
+        if params.progress is not None:
+            elapsed = time.perf_counter() - started
+            params.progress(Progress(best[-1], max(bound, best[-1]), elapsed))
+
+    report(start)
+    visits = improve(
+        data,
+        start,
+        params,
+        deadline=started + params.time_limit,
+        on_better=report,
+        stop=params.stop,
+        caps=caps,
+    )
+    value = schedule_value(data, visits)
+    return Solution(
+        Status.FEASIBLE,
+        visits,
+        value,
+        max(bound, value),
+        time.perf_counter() - started,
+        stats={"lns": 1.0, "capped": float(len(caps))},
+    )
+
+
+PHASE_ONE_SHARE = 0.7
+"""Share of the remaining time for the served value alone."""
+
+
+def _solve_whole(
+    data: ProblemData,
+    params: SolveParams,
+    caps: Mapping[int, int],
+    started: float,
+    deadline: float,
+    first_only: bool = False,
+) -> Solution:
+    """The whole-week model, lexicographic in two phases.
+
+    Phase 1 maximizes the served value alone. Phase 2 holds the value
+    found and minimizes travel, then presenter balance; when phase 1 could
+    not prove its value optimal, phase 2 maximizes the weighted objective
+    instead (value ≥ the value found), so the value may still grow.
+    ``first_only`` stops at the first schedule (a start for LNS).
+    """
+    from solvers.cpsat.conflicts import explain_infeasible
+
+    built = build(data, caps=caps)
+    goal = built.objective
+    assert goal is not None
+    model = built.model
+    hint = tuple(params.hint or ())
+    trusted = bool(hint) and keeps_requirements(data, hint)
+    hinted = schedule_value(data, hint) if trusted else -1
+    watcher = _Watcher(goal.value, params, started, hinted, goal.requested)
+    stats = {
+        "build_s": round(built.build_s, 3),
+        "variables": float(len(model.proto.variables)),
+        "constraints": float(len(model.proto.constraints)),
+        "capped": float(len(caps)),
+    }
+
+    def wall() -> float:
+        return time.perf_counter() - started
+
+    # Phase 1: the served value alone.
+    goal.value_only(model)
+    if hint:
+        missing = add_hints(model, data, built.vars, goal, hint)
+        if missing:
+            logger.warning(
+                "%d hinted visits are not candidate visits of the model",
+                missing,
+            )
+    left = deadline - time.perf_counter()
+    share = 1.0 if first_only else PHASE_ONE_SHARE
+    solver = _solver(params, share * left, value_phase=True)
+    solver.parameters.stop_after_first_solution = first_only
+    watcher.to_served = _floor
+    code = _run(solver, model, watcher, params)
+    stats["phase1_s"] = round(solver.wall_time, 3)
+    if code == cp_model.INFEASIBLE:
+        return Solution(
+            Status.INFEASIBLE,
+            conflicts=explain_infeasible(data, params),
+            wall_s=wall(),
+            stats=stats,
+        )
+    if code == cp_model.MODEL_INVALID:
+        logger.error("CP-SAT model invalid: %s", model.validate())
+        return Solution(Status.MODEL_INVALID, wall_s=wall(), stats=stats)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.UNKNOWN):
+        raise RuntimeError(
+            f"unexpected CP-SAT status {solver.status_name(code)}"
+        )
+    # CP-SAT's bound means something only with a solution; the watcher
+    # keeps every bound reported along the way.
+    bound = watcher.bound
+    best: tuple[PlannedVisit, ...] | None = None
+    value = -1
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        bound = min(bound, _floor(solver.best_objective_bound))
+        best, value = (
+            extract(data, built.vars, solver),
+            int(solver.value(goal.value)),
+        )
+    if trusted and hinted > value:
+        best, value = hint, hinted
+    if best is None:
+        return Solution(
+            Status.UNKNOWN, bound=bound, wall_s=wall(), stats=stats
+        )
+    bound = max(bound, value)
+    proven = value == bound
+
+    # Phase 2: travel, then balance; the served value held.
+    status = Status.FEASIBLE
+    left = deadline - time.perf_counter()
+    stopped = params.stop is not None and params.stop.is_set()
+    if left > 0.2 and not stopped and not first_only:
+        model.clear_hints()  # type: ignore[no-untyped-call]
+        add_hints(model, data, built.vars, goal, best)
+        if proven:
+            goal.after_value(model, value)
+            watcher.to_served = lambda _: value
+        else:
+            goal.weigh(model)
+            model.add(goal.value >= value)
+            watcher.to_served = goal.served_bound
+        solver = _solver(params, left, value_phase=False)
+        code = _run(solver, model, watcher, params)
+        stats["phase2_s"] = round(solver.wall_time, 3)
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            found = int(solver.value(goal.value))
+            if found >= value:
+                best, value = extract(data, built.vars, solver), found
+            if proven and code == cp_model.OPTIMAL:
+                status = Status.OPTIMAL
+        elif code != cp_model.UNKNOWN:
+            logger.warning(
+                "phase 2 ended %s; keeping phase 1", solver.status_name(code)
+            )
+        if not proven:
+            bound = min(bound, watcher.bound)
+            if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                bound = min(
+                    bound, watcher.to_served(solver.best_objective_bound)
+                )
+    return Solution(
+        status, best, value, max(bound, value), wall(), stats=stats
+    )
+
+
+def _floor(bound: float) -> int:
+    """A value bound from CP-SAT's (float) bound on the value objective."""
+    return math.floor(bound + 1e-6) if math.isfinite(bound) else 2**62
+
+
+def _run(
+    solver: cp_model.CpSolver,
+    model: cp_model.CpModel,
+    watcher: _Watcher,
+    params: SolveParams,
+) -> cp_model.CpSolverStatus:
+    solver.best_bound_callback = watcher.on_bound
+    with stop_on(solver, params.stop):
+        return solver.solve(model, watcher)
+
+
+def extract(
+    data: ProblemData, vars: Variables, solver: cp_model.CpSolver
+) -> tuple[PlannedVisit, ...]:
+    """The present visits with their start, presenter, request and pool."""
+    pools: dict[tuple[int, int], int] = {}
+    for route in vars.routes:
+        for day in route.days:
+            for pool, literal in day.pools.items():
+                if solver.boolean_value(literal):
+                    pools[(route.delegation, day.day.index)] = pool
+    out = []
+    for v in vars.visits:
+        if not solver.boolean_value(v.present):
+            continue
+        start = int(solver.value(v.start))
+        presenter = next(
+            (
+                c.presenter
+                for c in vars.choices_for(v)
+                if solver.boolean_value(c.literal)
+            ),
+            -1,
+        )
+        request = next(
+            (
+                a.request
+                for a in vars.assignments_to(v)
+                if solver.boolean_value(a.literal)
+            ),
+            -1,
+        )
+        out.append(
+            PlannedVisit(
+                delegation=v.delegation,
+                site=v.site,
+                start=start,
+                presenter=presenter,
+                request=request,
+                pool=pools.get((v.delegation, data.day_of(start)), -1),
+            )
+        )
+    return tuple(sorted(out, key=lambda p: (p.delegation, p.start)))
+
+
+def _solver(
+    params: SolveParams, seconds: float, *, value_phase: bool
+) -> cp_model.CpSolver:
+    """CP-SAT set up from the user's parameters.
+
+    In the value phase the full-problem worker uses the richer linear
+    relaxation (max_lp): with two workers the default one loses the
+    bound to presolve (a weak bound of near "everything served").
+    """
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.max_time_in_seconds = max(0.1, seconds)
+    p.num_workers = max(1, params.workers)
+    p.random_seed = params.seed
+    p.log_search_progress = params.log
+    if value_phase:
+        if p.num_workers == 1:
+            p.linearization_level = 2
+        else:
+            p.subsolvers.append("max_lp")
+    if params.log:
+        p.log_to_stdout = False
+        solver.log_callback = _log_line
+    return solver
+
+
+def _log_line(line: str) -> None:
+    sys.stderr.write(line + "\n")
+
+
+class _Watcher(cp_model.CpSolverSolutionCallback):
+    """Reports progress (served value, its bound, elapsed) as CP-SAT goes.
+
+    ``to_served`` turns CP-SAT's objective bound into a served-value bound;
+    it changes with the phase.
+    """
+
+    def __init__(
+        self,
+        value: Expr,
+        params: SolveParams,
+        started: float,
+        hinted: int,
+        requested: int,
+    ) -> None:
+        super().__init__()
+        self.served = value
+        self.report = params.progress
+        self.started = started
+        self.best = max(hinted, 0)
+        self.bound = requested
+        self.to_served: Callable[[float], int] = _floor
+        self.lock = threading.Lock()
+        if self.report is not None and hinted >= 0:
+            self._send()
+
+    def on_solution_callback(self) -> None:
+        with self.lock:
+            self.best = max(self.best, int(self.value(self.served)))
+            self.bound = min(
+                self.bound, self.to_served(self.best_objective_bound)
+            )
+            self._send()
+
+    def on_bound(self, objective_bound: float) -> None:
+        with self.lock:
+            self.bound = min(self.bound, self.to_served(objective_bound))
+            self._send()
+
+    def _send(self) -> None:
+        if self.report is not None:
+            elapsed = time.perf_counter() - self.started
+            self.report(
+                Progress(self.best, max(self.bound, self.best), elapsed)
+            )
+
+
+@contextmanager
+def stop_on(
+    solver: cp_model.CpSolver, stop: threading.Event | None
+) -> Iterator[None]:
+    """Stop the search when ``stop`` (a threading.Event) is set."""
+    if stop is None:
+        yield
+        return
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            if stop.wait(0.1):
+                solver.stop_search()
+                return
+
+    thread = threading.Thread(target=watch, name="cpsat-stop", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()

@@ -1,0 +1,178 @@
+"""Greedy against CP-SAT on the committed normal, peak and surge weeks.
+
+Each (week, solver) runs in its own subprocess so its peak memory
+(``ru_maxrss``) is its own. Every schedule goes through the independent
+judge (``scheduler.check``); a run with a violation says so in its row.
+Writes ``bench/results/<name>.md`` (and ``.tsv``; ``--name``) and prints the table.
+
+Usage::
+
+    python bench/solvers.py [--weeks normal:10,peak:60,surge:120] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+if not __package__:  # run as a script: make the `bench` folder importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.toptw import machine
+
+REPO = Path(__file__).resolve().parent.parent
+WEEKS = REPO / "instances" / "medellin" / "weeks"
+RESULTS = REPO / "bench" / "results"
+COLUMNS = (
+    "week",
+    "solver",
+    "time_limit_s",
+    "status",
+    "served_value",
+    "share",
+    "bound",
+    "gap_pct",
+    "travel_minutes",
+    "first_feasible_s",
+    "wall_s",
+    "peak_mb",
+    "violations",
+)
+
+
+def measure(
+    week: str, solver: str, time_limit: float, workers: int, seed: int
+) -> dict[str, Any]:
+    """One week and solver, in this process (run it in a fresh one)."""
+    from scheduler.check import served_value, violations
+    from scheduler.loading import load_instance
+    from solvers import SolveParams, solve
+
+    instance = load_instance(WEEKS / f"{week}.yaml")
+    started = time.perf_counter()
+    first: list[float] = []
+
+    def progress(_: object) -> None:
+        if not first:
+            first.append(time.perf_counter() - started)
+
+    result = solve(
+        instance,
+        solver,
+        SolveParams(
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            progress=progress,
+        ),
+    )
+    kpis = result.schedule.kpis
+    value = served_value(instance, result.schedule)
+    bound = result.bound
+    return {
+        "week": week,
+        "solver": solver,
+        "time_limit_s": time_limit if solver == "cpsat" else "",
+        "status": str(result.status),
+        "served_value": value,
+        "share": f"{kpis['served_share']:.1%}",
+        "bound": "" if bound is None else round(bound),
+        "gap_pct": ""
+        if not bound
+        else round(100 * (bound - value) / bound, 2),
+        "travel_minutes": kpis["travel_minutes"],
+        "first_feasible_s": round(first[0], 2) if first else "",
+        "wall_s": round(result.wall_s, 1),
+        "peak_mb": round(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        ),
+        "violations": len(violations(instance, result.schedule)),
+    }
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    lines = [
+        "| " + " | ".join(COLUMNS) + " |",
+        "|" + "---|" * len(COLUMNS),
+    ]
+    lines += [
+        "| " + " | ".join(str(r[c]) for c in COLUMNS) + " |" for r in rows
+    ]
+    return "\n".join(lines)
+
+
+@click.command()
+@click.option(
+    "--weeks",
+    default="normal:10,peak:60,surge:120",
+    show_default=True,
+    help="week:CP-SAT seconds, comma-separated",
+)
+@click.option("--workers", default=2, show_default=True)
+@click.option("--seed", default=0, show_default=True)
+@click.option(
+    "--name",
+    default="solvers",
+    show_default=True,
+    help="Results file name under bench/results/.",
+)
+@click.option("--child", default=None, hidden=True)
+def main(
+    weeks: str, workers: int, seed: int, name: str, child: str | None
+) -> None:
+    """Run greedy and CP-SAT on each week; print and save one table."""
+    if child is not None:
+        week, solver, limit = child.split(":")
+        click.echo(
+            json.dumps(measure(week, solver, float(limit), workers, seed))
+        )
+        return
+    rows = []
+    for item in weeks.split(","):
+        week, limit = item.split(":")
+        for solver in ("greedy", "cpsat"):
+            proc = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--workers",
+                    str(workers),
+                    "--seed",
+                    str(seed),
+                    "--child",
+                    f"{week}:{solver}:{limit}",
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+            click.echo(f"{week:8} {solver:6} {rows[-1]}", err=True)
+    text = (
+        f"# Solvers on the committed weeks\n\nMachine: {machine()}. "
+        f"Run {dt.date.today()}, `python bench/solvers.py --weeks {weeks} "
+        f"--workers {workers} --seed {seed}`. Gap = (bound − served value) "
+        "/ bound; the value is recounted by `scheduler.check`.\n\n"
+        + table(rows)
+        + "\n"
+    )
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{name}.md").write_text(text, encoding="utf-8")
+    with (RESULTS / f"{name}.tsv").open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, COLUMNS, delimiter="\t")
+        writer.writeheader()
+        writer.writerows(rows)
+    click.echo(text)
+
+
+if __name__ == "__main__":
+    main()

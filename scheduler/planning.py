@@ -53,13 +53,18 @@ def solve_with_progress(
         stop=stop,
     )
     outcome: list[Result | BaseException] = []
+    done = threading.Event()
 
     def run() -> None:
         try:
             outcome.append(solve(instance, solver, params))
         except BaseException as exc:  # handed to the main thread
             outcome.append(exc)
+        finally:
+            done.set()
 
+    # Wait on an Event, not Thread.join: a join interrupted by Ctrl-C can
+    # report the thread finished while it still runs.
     worker = threading.Thread(target=run, name="solve", daemon=True)
     started = time.perf_counter()
     worker.start()
@@ -69,9 +74,9 @@ def solve_with_progress(
         refresh_per_second=4,
         transient=True,
     ) as live:
-        while worker.is_alive():
+        while not done.is_set():
             try:
-                worker.join(0.25)
+                done.wait(0.25)
             except KeyboardInterrupt:
                 stop.set()
                 console.print("stopping: keeping the best schedule found…")

@@ -22,6 +22,7 @@ from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 from solvers.cpsat.constraints.aggregates import longest_outing
+from solvers.cpsat.engine import new_solver
 from solvers.cpsat.variables import clip, locked_windows
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ def alone_caps(data: ProblemData, budget_s: float) -> dict[int, int]:
         built = build(data, delegations=[d])
         assert built.objective is not None
         built.model.maximize(built.objective.value)
-        solver = cp_model.CpSolver()
+        solver = new_solver()
         solver.parameters.num_workers = 1
         solver.parameters.max_time_in_seconds = min(left, 1.0)
         code = solver.solve(built.model)

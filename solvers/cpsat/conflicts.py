@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
+from solvers.cpsat.engine import new_solver
 from solvers.cpsat.model import build
 from solvers.cpsat.variables import Requirement, locked_windows
 
@@ -167,7 +168,7 @@ def _feasible(
 
 def _single_thread(limit: float) -> cp_model.CpSolver:
     """Cores come from the single-thread search."""
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = limit
     return solver

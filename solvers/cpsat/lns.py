@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
+from solvers.cpsat.engine import new_solver
 from solvers.cpsat.hints import add_hints
 from solvers.cpsat.model import build, extract, stop_on
 
@@ -199,7 +200,7 @@ def improve(
             built.objective.value_only(built.model)
         if day is not None:
             _free_one_day(data, built.vars, mine, day, built.model)
-        solver = cp_model.CpSolver()
+        solver = new_solver()
         solver.parameters.num_workers = max(1, params.workers)
         solver.parameters.random_seed = params.seed + steps
         solver.parameters.max_time_in_seconds = max(

@@ -44,6 +44,7 @@ from solvers.cpsat.constraints.routes import add_routes
 from solvers.cpsat.constraints.site_capacity import add_site_capacity
 from solvers.cpsat.constraints.vehicles import add_vehicles
 from solvers.cpsat.constraints.visit_days import add_visit_days
+from solvers.cpsat.engine import new_solver
 from solvers.cpsat.hints import add_hints, schedule_value
 from solvers.cpsat.objective import Objective, set_objective
 from solvers.cpsat.variables import Expr, Variables, make_variables
@@ -509,7 +510,7 @@ def _solver(
     relaxation (max_lp): with two workers the default one loses the
     bound to presolve (a weak bound of near "everything served").
     """
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     p = solver.parameters
     p.max_time_in_seconds = max(0.1, seconds)
     p.num_workers = max(1, params.workers)

@@ -42,8 +42,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-if not __package__:  # run as a script: make the `bench` folder importable
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+if not __package__:  # run as a script: the repository, not bench/, first
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 from bench.toptw import machine
 

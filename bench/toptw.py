@@ -48,6 +48,9 @@ from typing import TYPE_CHECKING
 
 import click
 
+if not __package__:  # run as a script: the repository, not bench/, first
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
 from scheduler.errors import InputError, Problem
 from scheduler.problem import (
     DayData,

@@ -11,7 +11,7 @@ import click
 from rich.console import Console
 from rich.progress import Progress
 
-from scheduler.errors import InputError, Problem
+from scheduler.errors import InputError, Problem, user_errors
 
 
 @click.command()
@@ -69,6 +69,7 @@ from scheduler.errors import InputError, Problem
     help="Served share the sweep's sentence measures against.",
 )
 @click.option("--quiet", is_flag=True, help="No progress display.")
+@user_errors
 def whatif(
     base: Path,
     scenarios: tuple[Path, ...],
@@ -85,40 +86,6 @@ def whatif(
     quiet: bool,
 ) -> None:
     """Plan BASE and each SCENARIO alike and compare them (into OUT)."""
-    from scheduler.cli import user_errors
-
-    user_errors(_run)(
-        base,
-        scenarios,
-        out,
-        sweep_spec,
-        solver,
-        time_limit,
-        workers,
-        seed,
-        jobs,
-        dask,
-        top,
-        target,
-        quiet,
-    )
-
-
-def _run(
-    base: Path,
-    scenarios: tuple[Path, ...],
-    out: Path,
-    sweep_spec: str | None,
-    solver: str,
-    time_limit: float,
-    workers: int,
-    seed: int,
-    jobs: int | None,
-    dask: str | None,
-    top: int,
-    target: float,
-    quiet: bool,
-) -> None:
     from exports.whatif import terminal_tables, write_whatif
     from scheduler.loading import load_instance, read_document
     from scheduler.scenario import parse_sweep

@@ -72,8 +72,20 @@ def generate(
     default="cpsat",
     show_default=True,
 )
-@click.option("--time-limit", default=30.0, show_default=True, type=float)
-@click.option("--workers", default=2, show_default=True, type=int)
+@click.option(
+    "--time-limit",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds CP-SAT may search.",
+)
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="CP-SAT search threads.",
+)
 @click.option("--seed", default=0, show_default=True, type=int)
 @click.option("--lang", type=click.Choice(["es", "en"]), default=None)
 @click.option("--log", is_flag=True, help="Show the CP-SAT search log.")

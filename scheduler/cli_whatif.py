@@ -31,12 +31,18 @@ from scheduler.errors import InputError, Problem, user_errors
     default="cpsat",
     show_default=True,
 )
-@click.option("--time-limit", default=30.0, show_default=True, type=float)
+@click.option(
+    "--time-limit",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds CP-SAT may search.",
+)
 @click.option(
     "--workers",
     default=2,
     show_default=True,
-    type=int,
+    type=click.IntRange(min=1),
     help="CP-SAT workers per plan.",
 )
 @click.option("--seed", default=0, show_default=True, type=int)
@@ -44,7 +50,7 @@ from scheduler.errors import InputError, Problem, user_errors
     "--jobs",
     "jobs",
     default=None,
-    type=int,
+    type=click.IntRange(min=1),
     help="Plans at once in separate processes [default: the cores].",
 )
 @click.option(

@@ -68,3 +68,17 @@ def test_plan_writes_a_schedule_that_check_accepts(tmp_path: Path) -> None:
         main, ["check", str(week), str(tmp_path / "schedule.json")]
     )
     assert checked.exit_code == 0, checked.output
+
+
+def test_plan_rejects_a_time_limit_or_workers_out_of_range(
+    tmp_path: Path,
+) -> None:
+    runner = CliRunner()
+    week = str(WEEKS / "example.yaml")
+    for option, value in (("--time-limit", "-1"), ("--workers", "0")):
+        result = runner.invoke(
+            main, ["plan", week, "--out", str(tmp_path), option, value]
+        )
+        assert result.exit_code == 2
+        assert option in result.output
+        assert not (tmp_path / "schedule.json").exists()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from scheduler.cli_options import solver_options
 from scheduler.errors import user_errors
 
 
@@ -66,27 +67,7 @@ def generate(
 @main.command()
 @click.argument("instance", type=click.Path(path_type=Path))
 @click.option("--out", required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--solver",
-    type=click.Choice(["cpsat", "greedy"]),
-    default="cpsat",
-    show_default=True,
-)
-@click.option(
-    "--time-limit",
-    default=30.0,
-    show_default=True,
-    type=click.FloatRange(min=0, min_open=True),
-    help="Seconds CP-SAT may search.",
-)
-@click.option(
-    "--workers",
-    default=2,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="CP-SAT search threads.",
-)
-@click.option("--seed", default=0, show_default=True, type=int)
+@solver_options
 @click.option("--lang", type=click.Choice(["es", "en"]), default=None)
 @click.option("--log", is_flag=True, help="Show the CP-SAT search log.")
 @click.option("--quiet", is_flag=True, help="No progress display.")

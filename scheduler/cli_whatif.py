@@ -11,6 +11,7 @@ import click
 from rich.console import Console
 from rich.progress import Progress
 
+from scheduler.cli_options import solver_options
 from scheduler.errors import InputError, Problem, user_errors
 
 
@@ -25,27 +26,7 @@ from scheduler.errors import InputError, Problem, user_errors
     help="knob=v1,v2,...: demand[:replicate], capacity:<site>, "
     "groups:<site>, presenters:<department>, vehicles:<pool>.",
 )
-@click.option(
-    "--solver",
-    type=click.Choice(["cpsat", "greedy"]),
-    default="cpsat",
-    show_default=True,
-)
-@click.option(
-    "--time-limit",
-    default=30.0,
-    show_default=True,
-    type=click.FloatRange(min=0, min_open=True),
-    help="Seconds CP-SAT may search.",
-)
-@click.option(
-    "--workers",
-    default=2,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="CP-SAT workers per plan.",
-)
-@click.option("--seed", default=0, show_default=True, type=int)
+@solver_options
 @click.option(
     "--jobs",
     "jobs",

@@ -1,0 +1,46 @@
+"""Solver options shared by `visits plan` and `visits whatif`.
+
+Both commands promise the same solver settings; one declaration keeps
+their names, defaults and ranges from drifting apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from solvers import SOLVERS
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def solver_options(func: F) -> F:
+    """Add --solver, --time-limit, --workers and --seed to a command."""
+    options = (
+        click.option(
+            "--solver",
+            type=click.Choice(list(SOLVERS)),
+            default="cpsat",
+            show_default=True,
+        ),
+        click.option(
+            "--time-limit",
+            default=30.0,
+            show_default=True,
+            type=click.FloatRange(min=0, min_open=True),
+            help="Seconds CP-SAT may search.",
+        ),
+        click.option(
+            "--workers",
+            default=2,
+            show_default=True,
+            type=click.IntRange(min=1),
+            help="CP-SAT search threads (per plan).",
+        ),
+        click.option("--seed", default=0, show_default=True, type=int),
+    )
+    for option in reversed(options):
+        func = option(func)
+    return func

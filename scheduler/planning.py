@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import click
@@ -42,16 +43,7 @@ def solve_with_progress(
     stop = threading.Event()
     latest: list[Progress] = []
     console = Console(stderr=True, quiet=quiet)
-    params = SolveParams(
-        time_limit=params.time_limit,
-        workers=params.workers,
-        seed=params.seed,
-        log=params.log,
-        progress=latest.append,
-        hint=params.hint,
-        warm_start=params.warm_start,
-        stop=stop,
-    )
+    params = replace(params, progress=latest.append, stop=stop)
     outcome: list[Result | BaseException] = []
     done = threading.Event()
 

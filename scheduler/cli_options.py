@@ -17,7 +17,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def solver_options(func: F) -> F:
-    """Add --solver, --time-limit, --workers and --seed to a command."""
+    """Add --solver, --time-limit, --workers, --seed and --deterministic
+    to a command."""
     options = (
         click.option(
             "--solver",
@@ -40,6 +41,14 @@ def solver_options(func: F) -> F:
             help="CP-SAT search threads (per plan).",
         ),
         click.option("--seed", default=0, show_default=True, type=int),
+        click.option(
+            "--deterministic",
+            is_flag=True,
+            help="Reproducible plans: bound CP-SAT by its deterministic "
+            "time (the time limit, in work seconds) instead of the wall "
+            "clock, so the same week, seed, workers and limit give the "
+            "same schedule however busy the machine is.",
+        ),
     )
     for option in reversed(options):
         func = option(func)

@@ -66,6 +66,7 @@ def whatif(
     time_limit: float,
     workers: int,
     seed: int,
+    deterministic: bool,
     jobs: int | None,
     dask: str | None,
     top: int,
@@ -110,7 +111,7 @@ def whatif(
         raise InputError(
             [Problem("--target", "", "a share between 0 and 1, e.g. 0.9")]
         )
-    settings = Settings(solver, time_limit, workers, seed)
+    settings = Settings(solver, time_limit, workers, seed, deterministic)
     base_instance = load_instance(base)
     console = Console(stderr=True, quiet=quiet)
     with Progress(console=console, transient=True) as progress:

@@ -90,6 +90,7 @@ def plan_command(
     time_limit: float,
     workers: int,
     seed: int,
+    deterministic: bool,
     lang: str | None,
     log: bool,
     quiet: bool,
@@ -99,7 +100,11 @@ def plan_command(
     from exports.i18n import as_lang
 
     params = SolveParams(
-        time_limit=time_limit, workers=workers, seed=seed, log=log
+        time_limit=time_limit,
+        workers=workers,
+        seed=seed,
+        log=log,
+        deterministic=deterministic,
     )
     instance = load_instance(instance_path)
     result = solve_with_progress(instance, solver, params, quiet)

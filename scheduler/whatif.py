@@ -58,6 +58,7 @@ class Settings:
     time_limit: float = 30.0
     workers: int = 2
     seed: int = 0
+    deterministic: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,10 @@ def run_job(job: PlanJob) -> PlanOutcome:
     instance = Instance.model_validate_json(job.instance_json)
     s = job.settings
     params = SolveParams(
-        time_limit=s.time_limit, workers=s.workers, seed=s.seed
+        time_limit=s.time_limit,
+        workers=s.workers,
+        seed=s.seed,
+        deterministic=s.deterministic,
     )
     result = solve(instance, s.solver, params)
     return PlanOutcome(

@@ -62,6 +62,9 @@ class SolveParams:
     """Without a hint, start CP-SAT from the greedy schedule."""
     stop: threading.Event | None = None
     """Set it (e.g. on Ctrl-C) to stop the search and keep the best found."""
+    deterministic: bool = False
+    """Bound the search by work, not the wall clock (``solvers.clock``):
+    the same data, seed, workers and limit give the same plan."""
 
 
 @dataclass(frozen=True)

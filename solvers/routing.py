@@ -28,6 +28,7 @@ forming a mutually exclusive group.
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -37,11 +38,16 @@ if TYPE_CHECKING:
     import pyvrp
 
     from scheduler.problem import DayData, ProblemData, Window
+    from solvers.clock import Clock
 
 log = logging.getLogger(__name__)
 
 DELEGATION = 0
 """The one delegation this routing model plans."""
+
+ITERATIONS_PER_SECOND = 2_000
+"""PyVRP iterations counted as a second of work on a deterministic clock
+(PyVRP runs about 1,500–3,000 a second on 100 sites here)."""
 
 
 def unsupported(data: ProblemData) -> str | None:
@@ -69,6 +75,8 @@ def routing_hint(
     seed: int = 0,
     *,
     patience: int | None = None,
+    clock: Clock | None = None,
+    stop: threading.Event | None = None,
 ) -> tuple[PlannedVisit, ...] | None:
     """Tours for the data's one delegation, as visits, or None.
 
@@ -90,6 +98,12 @@ def routing_hint(
         Also stop after this many PyVRP iterations without a better
         solution (about 1,500–3,000 iterations a second on 100 sites), to
         hand over to CP-SAT early; None: search for the whole time limit.
+    clock
+        A deterministic clock bounds PyVRP by iterations instead of
+        seconds (``ITERATIONS_PER_SECOND`` of them a second) and is
+        charged for the iterations run.
+    stop
+        Set it to end the search early (the best tours so far count).
     """
     reason = unsupported(data)
     if reason is not None:
@@ -98,7 +112,90 @@ def routing_hint(
     model = RoutingModel.build(data)
     if not model.sites:
         return None
-    return model.solve(time_limit, seed, patience)
+    return model.solve(time_limit, seed, patience, clock, stop)
+
+
+class Race:
+    """PyVRP searching on a thread of its own while CP-SAT searches.
+
+    The quick routing warm start stops once PyVRP stalls, to leave CP-SAT
+    time to improve and prove; but on wide windows PyVRP keeps finding
+    better tours long after (c104: its best at 36 s). With a core to spare
+    it keeps searching, from another seed, until CP-SAT ends; the better
+    of the two schedules is kept and CP-SAT's bound holds for both.
+    PyVRP holds the GIL while CP-SAT's search runs in C++ without it, so
+    the two really share the machine's cores.
+    """
+
+    def __init__(
+        self,
+        data: ProblemData,
+        time_limit: float,
+        seed: int,
+        *,
+        deterministic: bool = False,
+        stop: threading.Event | None = None,
+    ) -> None:
+        self.visits: tuple[PlannedVisit, ...] = ()
+        self._done = threading.Event()
+        self._stop = stop
+        self._thread = threading.Thread(
+            target=self._run,
+            args=(data, time_limit, seed, deterministic),
+            name="routing-race",
+            daemon=True,
+        )
+        self._thread.start()
+
+    def _run(
+        self,
+        data: ProblemData,
+        time_limit: float,
+        seed: int,
+        deterministic: bool,
+    ) -> None:
+        from solvers.clock import Clock
+
+        if self._stop is not None:
+            relay = threading.Thread(target=self._relay, daemon=True)
+            relay.start()
+        self.visits = (
+            routing_hint(
+                data,
+                time_limit,
+                seed,
+                clock=Clock(deterministic),
+                stop=self._done,
+            )
+            or ()
+        )
+
+    def _relay(self) -> None:
+        """Pass the user's stop (Ctrl-C) on to the race."""
+        assert self._stop is not None
+        while not self._done.is_set():
+            if self._stop.wait(0.1):
+                self._done.set()
+
+    def finish(self, *, wait: bool = False) -> tuple[PlannedVisit, ...]:
+        """The race's best tours (() if none): stopped now, or with
+        ``wait`` once its own limit is reached (a deterministic plan must
+        not depend on when CP-SAT ended)."""
+        if not wait:
+            self._done.set()
+        self._thread.join()
+        self._done.set()
+        return self.visits
+
+
+class _Stopped:
+    """A PyVRP stopping criterion: stop once ``event`` is set."""
+
+    def __init__(self, event: threading.Event) -> None:
+        self.event = event
+
+    def __call__(self, best_cost: float) -> bool:
+        return self.event.is_set()
 
 
 @dataclass(frozen=True)
@@ -159,11 +256,17 @@ class RoutingModel:
         )
 
     def solve(
-        self, time_limit: float, seed: int, patience: int | None = None
+        self,
+        time_limit: float,
+        seed: int,
+        patience: int | None = None,
+        clock: Clock | None = None,
+        stop: threading.Event | None = None,
     ) -> tuple[PlannedVisit, ...]:
         """PyVRP's best tours, timed; () when it found no feasible ones."""
         import pyvrp
         from pyvrp.stop import (
+            MaxIterations,
             MaxRuntime,
             MultipleCriteria,
             NoImprovement,
@@ -171,16 +274,26 @@ class RoutingModel:
         )
 
         problem = self.pyvrp_data()
-        stop: StoppingCriterion = MaxRuntime(max(0.0, time_limit))
+        deterministic = clock is not None and clock.deterministic
+        limit: StoppingCriterion = (
+            MaxIterations(max(1, int(time_limit * ITERATIONS_PER_SECOND)))
+            if deterministic
+            else MaxRuntime(max(0.0, time_limit))
+        )
+        criteria = [limit]
         if patience is not None:
-            stop = MultipleCriteria([stop, NoImprovement(patience)])
+            criteria.append(NoImprovement(patience))
+        if stop is not None:
+            criteria.append(_Stopped(stop))
         result = pyvrp.solve(
             problem,
-            stop=stop,
+            stop=MultipleCriteria(criteria),
             seed=seed,
             collect_stats=False,
             display=False,
         )
+        if clock is not None:
+            clock.spend(result.num_iterations / ITERATIONS_PER_SECOND)
         best = result.best
         if not best.is_feasible():
             log.debug("routing hint: PyVRP found no feasible tours")

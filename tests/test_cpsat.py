@@ -22,6 +22,7 @@ from scheduler.model import (
 )
 from scheduler.problem import compile_instance
 from solvers import PlannedVisit, Progress, Result, SolveParams, Status, solve
+from solvers.clock import Clock
 from solvers.cpsat import model as cpsat_model
 from solvers.cpsat import solve as cpsat_solve
 from solvers.cpsat.bounds import alone_caps, relaxation_bound
@@ -131,8 +132,8 @@ def test_hint_is_kept_when_the_search_finds_nothing(
     hint = (PlannedVisit(0, 0, 9 * 60, presenter=0, request=0, pool=0),)
     real = cpsat_model._solver
 
-    def no_time(params: SolveParams, seconds: float, **kw: bool):  # type: ignore[no-untyped-def]
-        solver = real(params, seconds, **kw)
+    def no_time(params: SolveParams, clock: Clock, seconds: float, **kw: bool):  # type: ignore[no-untyped-def]
+        solver = real(params, clock, seconds, **kw)
         solver.parameters.max_time_in_seconds = 0.0
         return solver
 
@@ -316,7 +317,7 @@ def test_a_neighbourhood_respects_the_visits_kept_fixed() -> None:
 
 def test_bounds_alone_and_relaxed() -> None:
     data = compile_instance(three_delegations())
-    caps = alone_caps(data, budget_s=5.0)
+    caps = alone_caps(data, Clock(), budget=5.0)
     assert caps == {0: 1, 1: 2, 2: 6}
     # s1 holds one group for its one hour: value ≤ 3 (s1) + 3 (s2).
     assert relaxation_bound(data, caps) == 6

@@ -15,6 +15,8 @@ breaks Tmax or a window); with two tours all three (15).
 from __future__ import annotations
 
 import dataclasses
+import threading
+import time
 from fractions import Fraction
 
 import pytest
@@ -25,7 +27,8 @@ from scheduler.problem import ProblemData
 from scheduler.timeline import Timeline
 from solvers import SolveParams, solve_data
 from solvers.base import PlannedVisit, Solution, Status
-from solvers.routing import RoutingModel, routing_hint, unsupported
+from solvers.cpsat import model as cpsat_model
+from solvers.routing import Race, RoutingModel, routing_hint, unsupported
 
 # c204-style header split over two lines, CRLF endings, leading and
 # trailing spaces, a variable-length list before O and C, no final newline.
@@ -359,3 +362,64 @@ def test_routing_hint_declines_what_it_cannot_model(
         routing_hint(dataclasses.replace(data, sites=hosted, _cache={}), 0.1)
         is None
     )
+
+
+# --- the routing race beside CP-SAT ------------------------------------------
+
+
+def test_the_race_returns_tours_the_verifier_accepts(
+    tiny: toptw.Toptw,
+) -> None:
+    data = toptw.compile_toptw(tiny, 2)
+    race = Race(data, time_limit=0.3, seed=2)
+    visits = race.finish(wait=True)
+    routes, starts, _ = toptw.tours_of(
+        tiny, 2, Solution(Status.FEASIBLE, visits)
+    )
+    verdict = toptw.verify(tiny, 2, routes, starts)
+    assert verdict.ok, verdict.errors
+    assert verdict.score == 15
+
+
+def test_the_race_stops_on_the_users_stop(tiny: toptw.Toptw) -> None:
+    """Ctrl-C during a plan must not wait for the race's own limit."""
+    data = toptw.compile_toptw(tiny, 2)
+    stop = threading.Event()
+    race = Race(data, time_limit=600, seed=2, stop=stop)
+    started = time.perf_counter()
+    stop.set()
+    race.finish(wait=True)
+    assert time.perf_counter() - started < 60
+
+
+def test_the_better_of_cpsat_and_the_race_is_kept(tiny: toptw.Toptw) -> None:
+    data = toptw.compile_toptw(tiny, 2)
+    tours = routing_hint(data, time_limit=0.3, seed=1)
+    assert tours
+    weaker = Solution(Status.FEASIBLE, tours[:1], 5, 15)
+    kept = cpsat_model._better(data, weaker, tours)
+    assert (kept.visits, kept.objective, kept.bound) == (tours, 15, 15)
+    assert kept.status == Status.FEASIBLE
+    proven = Solution(Status.OPTIMAL, tours, 15, 15)
+    assert cpsat_model._better(data, proven, tours[:1]) is proven
+    assert cpsat_model._better(data, proven, ()) is proven
+
+
+def test_cpsat_with_two_workers_runs_the_race(
+    tiny: toptw.Toptw, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race's tours reach the result when they serve more."""
+    data = toptw.compile_toptw(tiny, 2)
+    started: list[float] = []
+    real = Race.__init__
+
+    def spy(self: Race, *args: object, **kw: object) -> None:
+        started.append(1.0)
+        real(self, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Race, "__init__", spy)
+    one = solve_data(data, "cpsat", SolveParams(time_limit=1.0, workers=1))
+    assert not started
+    two = solve_data(data, "cpsat", SolveParams(time_limit=1.0, workers=2))
+    assert started
+    assert one.objective == two.objective == 15

@@ -14,7 +14,6 @@ Two bounds, both relaxations of SPEC rules 1–9:
 from __future__ import annotations
 
 import math
-import time
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
@@ -29,19 +28,23 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from scheduler.problem import ProblemData, Window
+    from solvers.clock import Clock
 
 
-def alone_caps(data: ProblemData, budget_s: float) -> dict[int, int]:
-    """Delegation → its best served value alone, within ``budget_s``.
+def alone_caps(
+    data: ProblemData, clock: Clock, budget: float
+) -> dict[int, int]:
+    """Delegation → its best served value alone, within ``budget`` seconds
+    of ``clock``.
 
     Delegations not reached in time get no cap.
     """
     from solvers.cpsat.model import build
 
-    started = time.perf_counter()
+    until = clock.now() + budget
     caps: dict[int, int] = {}
     for d in range(len(data.delegations)):
-        left = budget_s - (time.perf_counter() - started)
+        left = until - clock.now()
         if left <= 0:
             break
         built = build(data, delegations=[d])
@@ -49,8 +52,9 @@ def alone_caps(data: ProblemData, budget_s: float) -> dict[int, int]:
         built.model.maximize(built.objective.value)
         solver = new_solver()
         solver.parameters.num_workers = 1
-        solver.parameters.max_time_in_seconds = min(left, 1.0)
+        clock.limit(solver, min(left, 1.0))
         code = solver.solve(built.model)
+        clock.charge(solver)
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             caps[d] = math.floor(solver.best_objective_bound + 1e-6)
         elif code == cp_model.INFEASIBLE:

@@ -13,11 +13,11 @@ rules that make it conflict.
 from __future__ import annotations
 
 import logging
-import time
 from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
+from solvers.clock import Clock
 from solvers.cpsat.engine import new_solver
 from solvers.cpsat.model import build
 from solvers.cpsat.variables import Requirement, locked_windows
@@ -68,23 +68,21 @@ def explain_infeasible(
 ) -> tuple[str, ...]:
     """The conflicting requirements, in words (one line a conflict)."""
     budget = max(5.0, 0.5 * params.time_limit)
-    started = time.perf_counter()
+    clock = Clock(params.deterministic)
     every = _switches(data)
     if not every:
         return ("no schedule satisfies the rules, yet nothing is required",)
-    core = _core(data, every, budget)
+    core = _core(data, every, clock, budget)
     if core is None:
         return (
             "the required requests and locked visits cannot all be kept, "
             "but the solver could not tell which within the time limit",
         )
-    core = _shrink(
-        data, core, max(2.0, budget - (time.perf_counter() - started))
-    )
+    core = _shrink(data, core, clock, max(2.0, budget - clock.now()))
     rules = [
         family
         for family in EXPLAINING
-        if _feasible(data, core, drop=(family,), limit=5.0) is True
+        if _feasible(data, core, clock, drop=(family,), limit=5.0) is True
     ]
     return (_sentence(data, core, rules),)
 
@@ -107,13 +105,12 @@ def _switches(data: ProblemData) -> list[Requirement]:
 
 
 def _core(
-    data: ProblemData, keys: list[Requirement], limit: float
+    data: ProblemData, keys: list[Requirement], clock: Clock, limit: float
 ) -> list[Requirement] | None:
     built = build(data, explain=True, objective=False)
     switches = built.vars.requirements
     built.model.add_assumptions([switches[k] for k in keys])
-    solver = _single_thread(limit)
-    code = solver.solve(built.model)
+    code, solver = _single_thread(built.model, clock, limit)
     if code != cp_model.INFEASIBLE:
         logger.warning(
             "explaining: status %s under all requirements",
@@ -130,16 +127,16 @@ def _core(
 
 
 def _shrink(
-    data: ProblemData, core: list[Requirement], limit: float
+    data: ProblemData, core: list[Requirement], clock: Clock, limit: float
 ) -> list[Requirement]:
     """Drop requirements the conflict does not need (deletion filter)."""
-    started = time.perf_counter()
+    until = clock.now() + limit
     kept = list(core)
     for key in list(core):
-        if len(kept) == 1 or time.perf_counter() - started > limit:
+        if len(kept) == 1 or clock.now() > until:
             break
         trial = [k for k in kept if k != key]
-        if _feasible(data, trial, drop=(), limit=2.0) is False:
+        if _feasible(data, trial, clock, drop=(), limit=2.0) is False:
             kept = trial
     return kept
 
@@ -147,6 +144,7 @@ def _shrink(
 def _feasible(
     data: ProblemData,
     keys: Sequence[Requirement],
+    clock: Clock,
     *,
     drop: Collection[str],
     limit: float,
@@ -158,7 +156,7 @@ def _feasible(
     )
     switches = built.vars.requirements
     built.model.add_assumptions([switches[k] for k in keys])
-    code = _single_thread(limit).solve(built.model)
+    code, _ = _single_thread(built.model, clock, limit)
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return True
     if code == cp_model.INFEASIBLE:
@@ -166,12 +164,16 @@ def _feasible(
     return None
 
 
-def _single_thread(limit: float) -> cp_model.CpSolver:
+def _single_thread(
+    model: cp_model.CpModel, clock: Clock, limit: float
+) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver]:
     """Cores come from the single-thread search."""
     solver = new_solver()
     solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = limit
-    return solver
+    clock.limit(solver, limit)
+    code = solver.solve(model)
+    clock.charge(solver)
+    return code, solver
 
 
 # --- words ------------------------------------------------------------------

@@ -16,7 +16,6 @@ from __future__ import annotations
 import itertools
 import logging
 import random
-import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -32,6 +31,7 @@ if TYPE_CHECKING:
 
     from scheduler.problem import ProblemData
     from solvers.base import PlannedVisit, SolveParams
+    from solvers.clock import Clock
     from solvers.cpsat.variables import Variables
 
 logger = logging.getLogger(__name__)
@@ -168,12 +168,14 @@ def improve(
     data: ProblemData,
     start: Sequence[PlannedVisit],
     params: SolveParams,
+    clock: Clock,
     deadline: float,
     on_better: Callable[[tuple[PlannedVisit, ...]], None],
     stop: threading.Event | None = None,
     caps: Mapping[int, int] | None = None,
 ) -> tuple[PlannedVisit, ...]:
-    """Improve ``start`` (a valid schedule) until ``deadline``.
+    """Improve ``start`` (a valid schedule) until ``clock`` reads
+    ``deadline``.
 
     Returns the best schedule found; ``on_better`` hears each improvement.
     ``caps`` (each delegation's best alone) steer the search to where
@@ -184,9 +186,9 @@ def improve(
     best_score = score(data, best)
     draws = Neighbourhoods(data, params.seed, caps)
     sizes = {False: 6, True: 20}
-    polish_from = deadline - POLISH_SHARE * (deadline - time.perf_counter())
+    polish_from = deadline - POLISH_SHARE * (deadline - clock.now())
     steps = kept = 0
-    while time.perf_counter() < deadline - 0.5:
+    while clock.now() < deadline - 0.5:
         if stop is not None and stop.is_set():
             break
         steps += 1
@@ -196,18 +198,17 @@ def improve(
         built = build(data, delegations=group, fixed=others, caps=caps)
         add_hints(built.model, data, built.vars, built.objective, mine)
         assert built.objective is not None
-        if time.perf_counter() < polish_from:
+        if clock.now() < polish_from:
             built.objective.value_only(built.model)
         if day is not None:
             _free_one_day(data, built.vars, mine, day, built.model)
         solver = new_solver()
         solver.parameters.num_workers = max(1, params.workers)
         solver.parameters.random_seed = params.seed + steps
-        solver.parameters.max_time_in_seconds = max(
-            0.2, min(STEP_S, deadline - time.perf_counter())
-        )
+        clock.limit(solver, max(0.2, min(STEP_S, deadline - clock.now())))
         with stop_on(solver, stop):
             code = solver.solve(built.model)
+        clock.charge(solver)
         logger.debug(
             "LNS step %d: %d delegations, day %s, %s in %.1f s",
             steps,

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 from solvers.base import PlannedVisit, Progress, Solution, Status
+from solvers.clock import Clock
 from solvers.cpsat.constraints.aggregates import (
     add_aggregates,
     add_value_caps,
@@ -60,6 +61,7 @@ if TYPE_CHECKING:
 
     from scheduler.problem import ProblemData
     from solvers.base import SolveParams
+    from solvers.routing import Race
 
 logger = logging.getLogger(__name__)
 
@@ -167,6 +169,7 @@ def solve(data: ProblemData, params: SolveParams) -> Solution:
     from solvers.cpsat.conflicts import static_conflicts
 
     started = time.perf_counter()
+    clock = Clock(params.deterministic)
     conflicts = static_conflicts(data)
     if conflicts:
         return Solution(
@@ -174,32 +177,42 @@ def solve(data: ProblemData, params: SolveParams) -> Solution:
             conflicts=conflicts,
             wall_s=time.perf_counter() - started,
         )
-    params = _with_routing_hint(data, params)
+    params = _with_routing_hint(data, params, clock)
     hint = params.hint or ()
     if params.progress is not None and keeps_requirements(data, hint) and hint:
         requested = sum(r.value for d in data.delegations for r in d.requests)
         now = time.perf_counter() - started
         params.progress(Progress(schedule_value(data, hint), requested, now))
     large = _candidate_visits(data) > LNS_FROM_VISITS
-    caps = alone_caps(data, budget_s=min(15.0, 0.1 * params.time_limit))
-    deadline = started + params.time_limit
+    caps = alone_caps(data, clock, budget=min(15.0, 0.1 * params.time_limit))
+    deadline = params.time_limit
     if not large:
-        return _solve_whole(data, params, caps, started, deadline)
+        race = _routing_race(data, params, clock)
+        if race is None:
+            return _solve_whole(data, params, caps, started, clock, deadline)
+        cores = replace(params, workers=params.workers - 1)
+        found = _solve_whole(data, cores, caps, started, clock, deadline)
+        proven = found.status == Status.OPTIMAL
+        return _better(
+            data, found, race.finish(wait=clock.deterministic and not proven)
+        )
     start = _start(data, params)
     if start is None:
         # No valid schedule to start from: the whole model finds one (or
         # proves the requirements conflict).
         first = _solve_whole(
-            data, params, caps, started, deadline, first_only=True
+            data, params, caps, started, clock, deadline, first_only=True
         )
         stopped = params.stop is not None and params.stop.is_set()
         if first.status not in (Status.FEASIBLE,) or stopped:
             return first
         start = first.visits
-    return _solve_by_lns(data, params, start, caps, started)
+    return _solve_by_lns(data, params, start, caps, started, clock)
 
 
-def _with_routing_hint(data: ProblemData, params: SolveParams) -> SolveParams:
+def _with_routing_hint(
+    data: ProblemData, params: SolveParams, clock: Clock
+) -> SolveParams:
     """Tour-like data (one delegation, no presenters, lunch or locks): let
     the routing engine build tours in up to half the time, and start from
     them when they serve more than the given hint. CP-SAT then improves
@@ -213,12 +226,59 @@ def _with_routing_hint(data: ProblemData, params: SolveParams) -> SolveParams:
         time_limit=params.time_limit / 2,
         seed=params.seed,
         patience=20_000,
+        clock=clock,
     )
     if routed and schedule_value(data, routed) > schedule_value(
         data, params.hint or ()
     ):
         return replace(params, hint=routed)
     return params
+
+
+RACE_MARGIN_S = 1.0
+"""The race ends this long before the limit, to leave time to compare
+and map its tours."""
+
+
+def _routing_race(
+    data: ProblemData, params: SolveParams, clock: Clock
+) -> Race | None:
+    """PyVRP on one of the cores for the time left (``routing.Race``), for
+    tour-like data when CP-SAT has two workers or more."""
+    from solvers.routing import Race, unsupported
+
+    if params.workers < 2 or unsupported(data) is not None:
+        return None
+    return Race(
+        data,
+        params.time_limit - clock.now() - RACE_MARGIN_S,
+        params.seed,
+        deterministic=clock.deterministic,
+        stop=params.stop,
+    )
+
+
+def _better(
+    data: ProblemData, found: Solution, raced: tuple[PlannedVisit, ...]
+) -> Solution:
+    """CP-SAT's solution, or the race's tours when they serve more (with
+    CP-SAT's bound, which holds for any schedule)."""
+    if not raced or not keeps_requirements(data, raced):
+        return found
+    if found.status not in (Status.OPTIMAL, Status.FEASIBLE, Status.UNKNOWN):
+        return found
+    value = schedule_value(data, raced)
+    if found.objective is not None and value <= found.objective:
+        return found
+    bound = max(value, found.bound if found.bound is not None else value)
+    return replace(
+        found,
+        status=Status.FEASIBLE,
+        visits=raced,
+        objective=value,
+        bound=bound,
+        stats={**found.stats, "raced": 1.0},
+    )
 
 
 def _candidate_visits(data: ProblemData) -> int:
@@ -277,6 +337,7 @@ def _solve_by_lns(
     start: tuple[PlannedVisit, ...],
     caps: Mapping[int, int],
     started: float,
+    clock: Clock,
 ) -> Solution:
     from solvers.cpsat.bounds import relaxation_bound
     from solvers.cpsat.lns import improve
@@ -297,7 +358,8 @@ def _solve_by_lns(
         data,
         start,
         params,
-        deadline=started + params.time_limit,
+        clock=clock,
+        deadline=params.time_limit,
         on_better=report,
         stop=params.stop,
         caps=caps,
@@ -322,6 +384,7 @@ def _solve_whole(
     params: SolveParams,
     caps: Mapping[int, int],
     started: float,
+    clock: Clock,
     deadline: float,
     first_only: bool = False,
 ) -> Solution:
@@ -362,12 +425,12 @@ def _solve_whole(
                 "%d hinted visits are not candidate visits of the model",
                 missing,
             )
-    left = deadline - time.perf_counter()
+    left = deadline - clock.now()
     share = 1.0 if first_only else PHASE_ONE_SHARE
-    solver = _solver(params, share * left, value_phase=True)
+    solver = _solver(params, clock, share * left, value_phase=True)
     solver.parameters.stop_after_first_solution = first_only
     watcher.to_served = _floor
-    code = _run(solver, model, watcher, params)
+    code = _run(solver, model, watcher, params, clock)
     stats["phase1_s"] = round(solver.wall_time, 3)
     if code == cp_model.INFEASIBLE:
         return Solution(
@@ -405,7 +468,7 @@ def _solve_whole(
 
     # Phase 2: travel, then balance; the served value held.
     status = Status.FEASIBLE
-    left = deadline - time.perf_counter()
+    left = deadline - clock.now()
     stopped = params.stop is not None and params.stop.is_set()
     if left > 0.2 and not stopped and not first_only:
         model.clear_hints()  # type: ignore[no-untyped-call]
@@ -417,8 +480,8 @@ def _solve_whole(
             goal.weigh(model)
             model.add(goal.value >= value)
             watcher.to_served = goal.served_bound
-        solver = _solver(params, left, value_phase=False)
-        code = _run(solver, model, watcher, params)
+        solver = _solver(params, clock, left, value_phase=False)
+        code = _run(solver, model, watcher, params, clock)
         stats["phase2_s"] = round(solver.wall_time, 3)
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             found = int(solver.value(goal.value))
@@ -451,10 +514,13 @@ def _run(
     model: cp_model.CpModel,
     watcher: _Watcher,
     params: SolveParams,
+    clock: Clock,
 ) -> cp_model.CpSolverStatus:
     solver.best_bound_callback = watcher.on_bound
     with stop_on(solver, params.stop):
-        return solver.solve(model, watcher)
+        code = solver.solve(model, watcher)
+    clock.charge(solver)
+    return code
 
 
 def extract(
@@ -502,7 +568,7 @@ def extract(
 
 
 def _solver(
-    params: SolveParams, seconds: float, *, value_phase: bool
+    params: SolveParams, clock: Clock, seconds: float, *, value_phase: bool
 ) -> cp_model.CpSolver:
     """CP-SAT set up from the user's parameters.
 
@@ -512,7 +578,7 @@ def _solver(
     """
     solver = new_solver()
     p = solver.parameters
-    p.max_time_in_seconds = max(0.1, seconds)
+    clock.limit(solver, seconds)
     p.num_workers = max(1, params.workers)
     p.random_seed = params.seed
     p.log_search_progress = params.log

@@ -1,0 +1,55 @@
+"""The search's time: wall seconds, or work units for reproducible plans.
+
+By default every search step is bounded by the wall clock, so a plan
+depends on how busy the machine was. A deterministic clock counts CP-SAT's
+deterministic time (a measure of work, about a second of one core each)
+instead and never reads the wall clock: the same data, seed, workers and
+limit then give the same plan on any machine load. CP-SAT runs its
+workers interleaved in that mode (``interleave_search``), which keeps a
+multi-worker search reproducible too.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ortools.sat.python import cp_model
+
+MIN_STEP_WORK = 0.01
+"""Work charged at least per search call, so that a loop of calls that
+each prove at once still ends within a deterministic budget."""
+
+
+class Clock:
+    """Seconds spent so far: on the wall, or of CP-SAT work."""
+
+    def __init__(self, deterministic: bool = False) -> None:
+        self.deterministic = deterministic
+        self._started = time.perf_counter()
+        self._work = 0.0
+
+    def now(self) -> float:
+        if self.deterministic:
+            return self._work
+        return time.perf_counter() - self._started
+
+    def limit(self, solver: cp_model.CpSolver, seconds: float) -> None:
+        """Bound one CP-SAT call to ``seconds`` of this clock."""
+        p = solver.parameters
+        if self.deterministic:
+            p.max_deterministic_time = max(MIN_STEP_WORK, seconds)
+            p.interleave_search = True
+        else:
+            p.max_time_in_seconds = max(0.1, seconds)
+
+    def charge(self, solver: cp_model.CpSolver) -> None:
+        """Count the work of a finished CP-SAT call."""
+        if self.deterministic:
+            self._work += max(MIN_STEP_WORK, solver.deterministic_time)
+
+    def spend(self, work: float) -> None:
+        """Count work done outside CP-SAT, in its nominal seconds."""
+        if self.deterministic:
+            self._work += max(0.0, work)

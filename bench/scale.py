@@ -29,12 +29,9 @@ Usage::
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import math
-import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -45,6 +42,14 @@ import click
 if not __package__:  # run as a script: the repository, not bench/, first
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
+from bench import common
+from bench.common import (
+    ChildFailure,
+    FirstSolution,
+    append_row,
+    peak_mb,
+    read_rows,
+)
 from bench.toptw import machine
 
 if TYPE_CHECKING:
@@ -169,12 +174,7 @@ def measure(
     t1 = time.perf_counter()
     data = compile_instance(instance)
     t2 = time.perf_counter()
-    first: list[float] = []
-
-    def progress(_: object) -> None:
-        if not first:
-            first.append(time.perf_counter() - t2)
-
+    first = FirstSolution(t2)
     solution = solve_data(
         data,
         solver,
@@ -182,7 +182,7 @@ def measure(
             time_limit=time_limit,
             workers=workers,
             seed=seed,
-            progress=progress,
+            progress=first,
         ),
     )
     t3 = time.perf_counter()
@@ -212,7 +212,10 @@ def measure(
             len(data.candidate_sites(d)) for d in range(len(data.delegations))
         ),
         "first_feasible_s": round(
-            (first[0] if first else t3 - t2) if found else float("nan"), 2
+            (first.seconds if first.seconds is not None else t3 - t2)
+            if found
+            else float("nan"),
+            2,
         ),
         "wall_s": round(t3 - t2, 2),
         "status": str(solution.status),
@@ -221,9 +224,7 @@ def measure(
         "gap_pct": "" if gap is None else round(gap, 2),
         "served": f"{served}/{requests}",
         "violations": len(broken),
-        "peak_mb": round(
-            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        ),
+        "peak_mb": peak_mb(),
         "generate_s": round(t1 - t0, 2),
         "compile_s": round(t2 - t1, 2),
         "schedule_s": round(t4 - t3, 2),
@@ -260,12 +261,9 @@ def run_child(
         "--base",
         str(base),
     ]
-    started = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    lines = proc.stdout.strip().splitlines()
-    if proc.returncode == 0 and lines:
-        row: dict[str, Any] = json.loads(lines[-1])
-        return row
+    got = common.run_child(cmd)
+    if not isinstance(got, ChildFailure):
+        return got
     return {
         "delegations": n,
         "solver": solver,
@@ -273,38 +271,13 @@ def run_child(
         "workers": workers,
         "seed": seed,
         "factor": factor_for(n, base),
-        "wall_s": round(time.perf_counter() - started, 2),
-        "status": f"CRASH {proc.returncode}",
-        "note": proc.stderr.strip().splitlines()[-1][:300]
-        if proc.stderr.strip()
-        else "",
+        "wall_s": round(got.wall_s, 2),
+        "status": f"CRASH {got.returncode}",
+        "note": got.last_error,
     }
 
 
 # --- results ------------------------------------------------------------------
-
-
-def read_rows(path: Path) -> list[dict[str, str]]:
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh, delimiter="\t"))
-
-
-def append_row(path: Path, row: dict[str, Any]) -> None:
-    fresh = not path.exists()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(
-            fh,
-            fieldnames=COLUMNS,
-            delimiter="\t",
-            lineterminator="\n",
-            restval="",
-        )
-        if fresh:
-            writer.writeheader()
-        writer.writerow({k: row.get(k, "") for k in COLUMNS})
 
 
 def _key(row: dict[str, Any]) -> tuple[str, ...]:
@@ -599,7 +572,7 @@ def main(
             row = run_child(
                 n, name, time_limit, workers, seed, catalog_path, base
             )
-            append_row(tsv, row)
+            append_row(tsv, row, COLUMNS)
             click.echo(
                 f"{n:>5} {name:>6}: first {row.get('first_feasible_s')} s, "
                 f"wall {row.get('wall_s')} s, {row.get('status')}, value "

@@ -15,10 +15,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import resource
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +25,7 @@ import click
 if not __package__:  # run as a script: the repository, not bench/, first
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
+from bench.common import ChildFailure, FirstSolution, peak_mb, run_child
 from bench.toptw import machine
 
 REPO = Path(__file__).resolve().parent.parent
@@ -58,13 +57,7 @@ def measure(
     from solvers import SolveParams, solve
 
     instance = load_instance(WEEKS / f"{week}.yaml")
-    started = time.perf_counter()
-    first: list[float] = []
-
-    def progress(_: object) -> None:
-        if not first:
-            first.append(time.perf_counter() - started)
-
+    first = FirstSolution()
     result = solve(
         instance,
         solver,
@@ -72,7 +65,7 @@ def measure(
             time_limit=time_limit,
             workers=workers,
             seed=seed,
-            progress=progress,
+            progress=first,
         ),
     )
     kpis = result.schedule.kpis
@@ -90,11 +83,11 @@ def measure(
         if not bound
         else round(100 * (bound - value) / bound, 2),
         "travel_minutes": kpis["travel_minutes"],
-        "first_feasible_s": round(first[0], 2) if first else "",
+        "first_feasible_s": ""
+        if first.seconds is None
+        else round(first.seconds, 2),
         "wall_s": round(result.wall_s, 1),
-        "peak_mb": round(
-            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        ),
+        "peak_mb": peak_mb(),
         "violations": len(violations(instance, result.schedule)),
     }
 
@@ -140,22 +133,22 @@ def main(
     for item in weeks.split(","):
         week, limit = item.split(":")
         for solver in ("greedy", "cpsat"):
-            proc = subprocess.run(
-                [
-                    sys.executable,
-                    __file__,
-                    "--workers",
-                    str(workers),
-                    "--seed",
-                    str(seed),
-                    "--child",
-                    f"{week}:{solver}:{limit}",
-                ],
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+            cmd = [
+                sys.executable,
+                __file__,
+                "--workers",
+                str(workers),
+                "--seed",
+                str(seed),
+                "--child",
+                f"{week}:{solver}:{limit}",
+            ]
+            got = run_child(cmd)
+            if isinstance(got, ChildFailure):  # stop: no table with holes
+                raise subprocess.CalledProcessError(
+                    got.returncode, cmd, got.stdout, got.stderr
+                )
+            rows.append(got)
             click.echo(f"{week:8} {solver:6} {rows[-1]}", err=True)
     text = (
         f"# Solvers on the committed weeks\n\nMachine: {machine()}. "

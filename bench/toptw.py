@@ -51,6 +51,7 @@ import click
 if not __package__:  # run as a script: the repository, not bench/, first
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
+from bench.common import append_row, read_rows
 from scheduler.errors import InputError, Problem
 from scheduler.problem import (
     DayData,
@@ -650,26 +651,6 @@ def result_row(
     }
 
 
-def read_rows(path: Path) -> list[dict[str, str]]:
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh, delimiter="\t"))
-
-
-def append_row(path: Path, row: dict[str, str]) -> None:
-    """One row at a time, flushed: an interrupted run loses one case."""
-    fresh = not path.exists()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(
-            fh, fieldnames=COLUMNS, delimiter="\t", lineterminator="\n"
-        )
-        if fresh:
-            writer.writeheader()
-        writer.writerow(row)
-
-
 def machine() -> str:
     """Where and with what the figures were measured."""
     versions = []
@@ -938,7 +919,7 @@ def main(
                 row = result_row(
                     inst, m, name, outcome, bks.get((inst.name, m))
                 )
-                append_row(tsv, row)
+                append_row(tsv, row, COLUMNS)
                 click.echo(
                     f"{inst.name:>8} m={m} {name:>6}: score "
                     f"{row['score'] or '-':>5} bks {row['bks'] or '-':>5} "

@@ -24,6 +24,8 @@ import itertools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from scheduler.problem import union
 from solvers.base import PlannedVisit
 
@@ -102,6 +104,10 @@ class Timeline:
             tuple[int, int], dict[int, tuple[int, int, int]]
         ] = {}
         """(pool, day) -> delegation -> its outing's [leave, back), vehicles."""
+        self._pool_load: dict[tuple[int, int], np.ndarray] = {}
+        """(pool, day) -> vehicles out at each minute of the day: a pool's
+        check reads a slice instead of every outing of the day (event
+        weeks have hundreds a pool)."""
         self._need = [
             [data.vehicles_needed(d, p) for p in range(len(data.vehicles))]
             for d in range(len(data.delegations))
@@ -109,6 +115,8 @@ class Timeline:
         self._available = [
             tuple(union(list(p.available))) for p in data.presenters
         ]
+        self._longest = max((site.duration for site in data.sites), default=0)
+        """No visit lasts longer: what began before start − this is over."""
         self._day_of: list[dict[int, DayData]] = [
             {day.index: day for day in d.days} for d in data.delegations
         ]
@@ -129,6 +137,9 @@ class Timeline:
         twin._visited = [set(x) for x in self._visited]
         twin._pool_use = {
             key: dict(users) for key, users in self._pool_use.items()
+        }
+        twin._pool_load = {
+            key: load.copy() for key, load in self._pool_load.items()
         }
         return twin
 
@@ -234,7 +245,10 @@ class Timeline:
             per_day[day] = per_day.get(day, 0) + 1
         outing = self._outings.setdefault((visit.delegation, day), Outing())
         if outing.pool >= 0:
-            self._pool_use[(outing.pool, day)].pop(visit.delegation, None)
+            key = (outing.pool, day)
+            old = self._pool_use[key].pop(visit.delegation, None)
+            if old is not None:
+                self._book_vehicles(key, old, -1)
         bisect.insort(outing.stops, (visit.start, end, visit.site))
         if visit.pool >= 0:
             outing.pool = visit.pool
@@ -242,9 +256,25 @@ class Timeline:
             first, last = outing.stops[0], outing.stops[-1]
             leave = first[0] - d.from_lodging[first[2]]
             back = last[1] + d.to_lodging[last[2]]
-            users = self._pool_use.setdefault((outing.pool, day), {})
+            key = (outing.pool, day)
+            users = self._pool_use.setdefault(key, {})
             need = self._need[visit.delegation][outing.pool]
             users[visit.delegation] = (leave, back, need)
+            self._book_vehicles(key, (leave, back, need), +1)
+
+    def _book_vehicles(
+        self, key: tuple[int, int], use: tuple[int, int, int], sign: int
+    ) -> None:
+        """Add (sign +1) or take back (−1) an outing's vehicles."""
+        day_lo, day_hi = self.data.day_span(key[1])
+        load = self._pool_load.get(key)
+        if load is None:
+            load = self._pool_load[key] = np.zeros(
+                day_hi - day_lo, dtype=np.int64
+            )
+        leave, back, need = use
+        lo, hi = max(leave, day_lo) - day_lo, min(back, day_hi) - day_lo
+        load[lo:hi] += sign * need
 
     # --- the rules ----------------------------------------------------------
 
@@ -270,11 +300,12 @@ class Timeline:
         s = self.data.sites[site]
         if size > s.capacity:
             return Blocker.SITE_CAPACITY
-        overlapping = [
-            (lo, hi, people)
-            for lo, hi, people in self._site_use[site]
-            if lo < end and start < hi
-        ]
+        # Every visit to a site lasts its duration: the ones under way
+        # during [start, end) began in (start − duration, end).
+        use = self._site_use[site]
+        first = bisect.bisect_left(use, (start - s.duration + 1,))
+        last = bisect.bisect_left(use, (end,))
+        overlapping = use[first:last]
         if not overlapping:
             return None
         groups_full = False
@@ -333,8 +364,9 @@ class Timeline:
         ):
             return False
         busy = self._presenter_use[p]
-        i = bisect.bisect_left(busy, (end, end))
-        return not any(lo < end and start < hi for lo, hi in busy[:i])
+        first = bisect.bisect_left(busy, (start - self._longest + 1,))
+        last = bisect.bisect_left(busy, (end, end))
+        return not any(start < hi for _, hi in busy[first:last])
 
     def _pool(
         self, delegation: int, day: int, leave: int, back: int, pool: int
@@ -343,39 +375,27 @@ class Timeline:
         (no pool chosen yet) the first pool with room.
         """
         pools = [pool] if pool >= 0 else range(len(self.data.vehicles))
+        day_lo, day_hi = self.data.day_span(day)
+        lo, hi = max(leave, day_lo) - day_lo, min(back, day_hi) - day_lo
         for p in pools:
             need = self._need[delegation][p]
-            users = self._pool_use.get((p, day), {})
-            loads = [
-                load
-                for other, load in users.items()
-                if other != delegation and load[0] < back and leave < load[1]
-            ]
             count = self.data.vehicles[p].count
-            if need + sum(n for _, _, n in loads) <= count:
-                return p
-            if need + _peak(loads, leave) <= count:
+            load = self._pool_load.get((p, day))
+            if load is None or hi <= lo:
+                if need <= count:
+                    return p
+                continue
+            others = load[lo:hi]
+            own = self._pool_use[(p, day)].get(delegation)
+            if own is not None:
+                others = others.copy()
+                own_lo = max(own[0] - day_lo, lo) - lo
+                own_hi = min(own[1] - day_lo, hi) - lo
+                if own_lo < own_hi:
+                    others[own_lo:own_hi] -= own[2]
+            if need + int(others.max()) <= count:
                 return p
         return None
-
-
-def _peak(loads: list[tuple[int, int, int]], since: int) -> int:
-    """Highest Σ amount at a minute ≥ since (loads overlap the window).
-
-    A sweep over start and end events: O(n log n) instead of a sum per
-    event point, which dominated greedy on event-week scales.
-    """
-    events: list[tuple[int, int]] = []
-    for lo, hi, n in loads:
-        if hi > since:
-            events.append((max(lo, since), n))
-            events.append((hi, -n))
-    events.sort()  # at equal minutes, ends (-n) come before starts
-    peak = level = 0
-    for _, change in events:
-        level += change
-        peak = max(peak, level)
-    return peak
 
 
 def lunch_fits(

@@ -26,6 +26,7 @@ from solvers.clock import Clock
 from solvers.cpsat import model as cpsat_model
 from solvers.cpsat import solve as cpsat_solve
 from solvers.cpsat.bounds import alone_caps, relaxation_bound
+from solvers.cpsat.lns import shortlist as lns_shortlist
 from tests.factories import (
     MONDAY,
     at,
@@ -339,3 +340,40 @@ def test_a_hint_missing_a_required_request_is_not_returned(
     result = plan(instance, params)
     assert [v.delegation for v in result.schedule.visits] == ["d1"]
     assert result.objective == 1
+
+
+def test_a_step_chooses_among_the_current_and_the_least_busy_presenters() -> (
+    None
+):
+    # Six presenters of one department: a step keeps d1's current one (p6)
+    # and the least busy others (p2, p4 and p5 host nothing); the busiest
+    # (p1 with two visits, p3 with one) are left out.
+    presenters = [make_presenter(f"p{i}") for i in range(1, 7)]
+    sites = [make_site(f"s{i}") for i in range(1, 4)]
+    instance = make_instance(
+        make_catalog(sites=sites, presenters=presenters),
+        [
+            make_delegation(f"d{i}", requests=[{"site": "s1"}])
+            for i in range(1, 5)
+        ],
+    )
+    data = compile_instance(instance)
+    mine = (PlannedVisit(0, 0, 9 * 60, presenter=5, request=0, pool=0),)
+    others = (
+        PlannedVisit(1, 1, 9 * 60, presenter=0, request=-1, pool=0),
+        PlannedVisit(2, 2, 9 * 60, presenter=0, request=-1, pool=0),
+        PlannedVisit(3, 1, 11 * 60, presenter=2, request=-1, pool=0),
+    )
+    chosen = lns_shortlist(data, [0], mine, others)
+    assert chosen[(0, 0)] == (1, 3, 4, 5)
+    built = cpsat_model.build(
+        data, delegations=[0], fixed=others, shortlist=chosen
+    )
+    visit = built.vars.visit(0, 0)
+    assert visit is not None
+    assert sorted(c.presenter for c in built.vars.choices_for(visit)) == [
+        1,
+        3,
+        4,
+        5,
+    ]

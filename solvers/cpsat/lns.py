@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import logging
 import random
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -27,7 +28,7 @@ from solvers.cpsat.model import build, extract, stop_on
 
 if TYPE_CHECKING:
     import threading
-    from collections.abc import Callable, Mapping, Sequence
+    from collections.abc import Callable, Collection, Mapping, Sequence
 
     from scheduler.problem import ProblemData
     from solvers.base import PlannedVisit, SolveParams
@@ -41,6 +42,9 @@ STEP_S = 1.5
 WEEK_SIZES = (3, 12)
 DAY_SIZES = (6, 60)
 """Least and most delegations freed for their whole week / for one day."""
+SHORTLIST = 4
+"""Presenters a visit may choose from within one step (``shortlist``)."""
+
 POLISH_SHARE = 0.2
 """Share of the time, at the end, where steps weigh travel and balance
 too; before, a step maximizes the served value alone (it proves faster)."""
@@ -164,6 +168,38 @@ class Neighbourhoods:
         return {centre} | {d for _, d in rivals[: size - 1]}
 
 
+def shortlist(
+    data: ProblemData,
+    group: Collection[int],
+    mine: Sequence[PlannedVisit],
+    others: Sequence[PlannedVisit],
+) -> dict[tuple[int, int], tuple[int, ...]]:
+    """The presenters each of the group's visits may choose from in a step:
+    the one it has, then the least busy, ``SHORTLIST`` in all.
+
+    Each presenter choice is a literal per day with its intervals; with
+    presenters by the dozen (an event-week catalog) they made a step of
+    six delegations a model of 24,000 variables, 22,000 of them choices,
+    that CP-SAT could not even load in the step's time.
+    """
+    busy = Counter(v.presenter for v in others if v.presenter >= 0)
+    has = {(v.delegation, v.site): v.presenter for v in mine}
+    out: dict[tuple[int, int], tuple[int, ...]] = {}
+    for d in group:
+        for s in data.candidate_sites(d):
+            every = data.presenters_for(d, s)
+            if len(every) <= SHORTLIST:
+                continue
+            current = has.get((d, s), -1)
+            ranked = sorted(
+                (p for p in every if p != current), key=lambda p: busy[p]
+            )
+            keep = {current} if current >= 0 else set()
+            keep.update(ranked[: SHORTLIST - len(keep)])
+            out[(d, s)] = tuple(p for p in every if p in keep)
+    return out
+
+
 def improve(
     data: ProblemData,
     start: Sequence[PlannedVisit],
@@ -195,7 +231,13 @@ def improve(
         group, day = draws.draw(sizes, best)
         mine = [v for v in best if v.delegation in group]
         others = [v for v in best if v.delegation not in group]
-        built = build(data, delegations=group, fixed=others, caps=caps)
+        built = build(
+            data,
+            delegations=group,
+            fixed=others,
+            caps=caps,
+            shortlist=shortlist(data, group, mine, others),
+        )
         add_hints(built.model, data, built.vars, built.objective, mine)
         assert built.objective is not None
         if clock.now() < polish_from:

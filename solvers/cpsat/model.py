@@ -96,6 +96,7 @@ def build(
     objective: bool = True,
     fixed: Sequence[PlannedVisit] = (),
     caps: Mapping[int, int] | None = None,
+    shortlist: Mapping[tuple[int, int], tuple[int, ...]] | None = None,
 ) -> Built:
     """The CP-SAT model of ``data``.
 
@@ -104,14 +105,20 @@ def build(
     literals: these serve to explain an infeasible set of requirements.
     ``delegations`` with ``fixed`` (the other delegations' visits, which
     keep their sites, presenters and vehicles) re-plan a neighbourhood.
-    ``caps`` are proven per-delegation value bounds, added as cuts.
+    ``caps`` are proven per-delegation value bounds, added as cuts;
+    ``shortlist`` narrows a neighbourhood's presenter choices.
     """
     started = time.perf_counter()
     model = cp_model.CpModel()
     # 1. Variables: candidate visits, days, lunch sides, routes, requests,
     #    presenter choices, departures and vehicle pools.
     vars = make_variables(
-        model, data, delegations=delegations, explain=explain, fixed=fixed
+        model,
+        data,
+        delegations=delegations,
+        explain=explain,
+        fixed=fixed,
+        shortlist=shortlist,
     )
     # 2. Rule 1: each visit on one day, inside its pre-filtered starts.
     if "visit_days" not in drop:

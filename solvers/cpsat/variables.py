@@ -270,6 +270,9 @@ class Variables:
         self.outings: tuple[Outing, ...] = ()
         self._fixed_at: dict[int, list[PlannedVisit]] = defaultdict(list)
         self._fixed_by: dict[int, list[PlannedVisit]] = defaultdict(list)
+        self.shortlist: Mapping[tuple[int, int], tuple[int, ...]] = {}
+        """(delegation, site) → the presenters a neighbourhood may choose
+        from; others not listed choose from all (``presenters_for``)."""
 
     # --- queries ----------------------------------------------------------
 
@@ -360,6 +363,7 @@ def make_variables(
     delegations: Collection[int] | None = None,
     explain: bool = False,
     fixed: Sequence[PlannedVisit] = (),
+    shortlist: Mapping[tuple[int, int], tuple[int, ...]] | None = None,
 ) -> Variables:
     """Create every decision variable of the model.
 
@@ -367,9 +371,11 @@ def make_variables(
     conflict on a small model, or to re-plan a neighbourhood); ``fixed``
     are other delegations' visits that keep holding their resources;
     ``explain`` gives every required request and locked visit a switch
-    literal to be assumed.
+    literal to be assumed; ``shortlist`` narrows presenter choices
+    (``Variables.shortlist``).
     """
     vars = Variables()
+    vars.shortlist = shortlist or {}
     chosen = (
         range(len(data.delegations)) if delegations is None else delegations
     )
@@ -395,8 +401,15 @@ def make_variables(
 def _set_background(
     data: ProblemData, vars: Variables, fixed: Sequence[PlannedVisit]
 ) -> None:
-    """Index the background visits and derive their outings."""
-    vars.fixed = tuple(fixed)
+    """Index the background visits and derive their outings.
+
+    Only background on the modelled delegations' days can meet their
+    visits and rides (both stay inside a day); the rest is left out.
+    """
+    modelled = {
+        day.index for d in vars.delegations for day in data.delegations[d].days
+    }
+    vars.fixed = tuple(v for v in fixed if data.day_of(v.start) in modelled)
     days: dict[tuple[int, int], list[PlannedVisit]] = defaultdict(list)
     for v in vars.fixed:
         vars._fixed_at[v.site].append(v)
@@ -470,7 +483,7 @@ def _make_delegation(
                     d, Assignment(j, visit, literal, request.value)
                 )
         if data.sites[visit.site].department >= 0:
-            for choice in _make_choices(model, data, visit):
+            for choice in _make_choices(model, data, vars, visit):
                 vars._add_choice(choice)
 
 
@@ -620,10 +633,13 @@ def _may_follow(
 
 
 def _make_choices(
-    model: cp_model.CpModel, data: ProblemData, visit: VisitVars
+    model: cp_model.CpModel,
+    data: ProblemData,
+    vars: Variables,
+    visit: VisitVars,
 ) -> list[PresenterChoice]:
     d, s = visit.delegation, visit.site
-    candidates = data.presenters_for(d, s)
+    candidates = vars.shortlist.get((d, s), data.presenters_for(d, s))
     if visit.locked >= 0 and data.locked[visit.locked].presenter >= 0:
         fixed = data.locked[visit.locked].presenter
         candidates = (fixed,) if fixed in candidates else ()

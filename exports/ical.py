@@ -28,7 +28,7 @@ from exports.i18n import Lang, delegation_lang, word
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
     from pathlib import Path
 
     from scheduler.model import Instance, Presenter, Schedule, Site, Visit
@@ -233,25 +233,16 @@ def presenter_calendar(
 ) -> Calendar:
     """Invites for every visit the presenter gives (METHOD:REQUEST)."""
     presenter = instance.catalog.presenter(presenter_id)
-    cal = new_calendar(
-        "REQUEST",
-        word("calendar_presenter", lang, name=presenter.name),
-        instance,
-    )
     people = _people(presenter)
-    for visit in _sorted(schedule.visits):
-        if visit.presenter == presenter_id:
-            cal.add_component(
-                invite_event(
-                    instance,
-                    visit,
-                    lang=lang,
-                    stamp=stamp,
-                    sequence=(sequences or {}).get(visit.id, 0),
-                    attendees=people,
-                )
-            )
-    return cal
+    return _invites(
+        word("calendar_presenter", lang, name=presenter.name),
+        [v for v in schedule.visits if v.presenter == presenter_id],
+        instance,
+        lambda _: people,
+        lang=lang,
+        stamp=stamp,
+        sequences=sequences,
+    )
 
 
 def department_calendar(
@@ -266,22 +257,45 @@ def department_calendar(
     """Every visit the department hosts, addressed to it and the presenter."""
     catalog = instance.catalog
     department = catalog.department(department_id)
-    cal = new_calendar(
-        "REQUEST",
-        word("calendar_department", lang, name=department.name),
-        instance,
-    )
     hosted = {s.id for s in catalog.sites if s.department == department_id}
-    for visit in _sorted(schedule.visits):
-        if visit.site not in hosted:
-            continue
+    group = (
+        [attendee(department.name, department.email, "GROUP")]
+        if department.email
+        else []
+    )
+
+    def people(visit: Visit) -> list[vCalAddress]:
         presenter = (
             catalog.presenter(visit.presenter) if visit.presenter else None
         )
-        people = []
-        if department.email:
-            people.append(attendee(department.name, department.email, "GROUP"))
-        people += _people(presenter)
+        return group + _people(presenter)
+
+    return _invites(
+        word("calendar_department", lang, name=department.name),
+        [v for v in schedule.visits if v.site in hosted],
+        instance,
+        people,
+        lang=lang,
+        stamp=stamp,
+        sequences=sequences,
+    )
+
+
+def _invites(
+    name: str,
+    visits: list[Visit],
+    instance: Instance,
+    people: Callable[[Visit], list[vCalAddress]],
+    *,
+    lang: Lang,
+    stamp: dt.datetime,
+    sequences: Mapping[str, int] | None,
+) -> Calendar:
+    """A METHOD:REQUEST calendar of the visits' invites, in time order:
+    presenters and departments get the same invite (same UID), addressed
+    to whom ``people`` names."""
+    cal = new_calendar("REQUEST", name, instance)
+    for visit in _sorted(visits):
         cal.add_component(
             invite_event(
                 instance,
@@ -289,7 +303,7 @@ def department_calendar(
                 lang=lang,
                 stamp=stamp,
                 sequence=(sequences or {}).get(visit.id, 0),
-                attendees=people,
+                attendees=people(visit),
             )
         )
     return cal

@@ -625,3 +625,40 @@ def test_sweep_command_on_a_dask_cluster_writes_the_local_csv(
 
     assert table("dask") == table("local")
     assert len(table("local")) == 4  # the base and three demand levels
+
+
+def test_whatif_passes_deterministic_on_to_every_plan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`visits whatif --deterministic` plans every variant reproducibly."""
+    import solvers
+
+    seen: list[bool] = []
+    real = solvers.solve
+
+    def spy(instance: Instance, solver: str, params: Any) -> Any:
+        seen.append(params.deterministic)
+        return real(instance, solver, params)
+
+    monkeypatch.setattr(solvers, "solve", spy)
+    base = write_week(tmp_path, one_slot_week())
+    for flag, expected in (([], False), (["--deterministic"], True)):
+        seen.clear()
+        result = CliRunner().invoke(
+            whatif,
+            [
+                str(base),
+                "--sweep",
+                "groups:s1=1,2",
+                "--solver",
+                "greedy",
+                "--jobs",
+                "1",
+                "--quiet",
+                "--out",
+                str(tmp_path / f"out{expected}"),
+                *flag,
+            ],
+        )
+        assert result.exit_code == 0, result.output
+        assert seen and all(s is expected for s in seen)

@@ -56,7 +56,14 @@ def solve_data(
     if solver == "cpsat" and params.hint is None and params.warm_start:
         from solvers.greedy import best_effort
 
-        params = replace(params, hint=best_effort(data).visits)
+        started = time.perf_counter()
+        hint = best_effort(data).visits
+        # The warm start is part of the time limit (on wide windows it
+        # takes seconds); a deterministic plan counts work, not seconds.
+        spent = 0.0 if params.deterministic else time.perf_counter() - started
+        params = replace(
+            params, hint=hint, time_limit=max(0.1, params.time_limit - spent)
+        )
     module = importlib.import_module(SOLVERS[solver])
     solution: Solution = module.solve(data, params)
     return solution

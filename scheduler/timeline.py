@@ -100,10 +100,6 @@ class Timeline:
         ]
         self._outings: dict[tuple[int, int], Outing] = {}
         self._visited: list[set[int]] = [set() for _ in data.delegations]
-        self._pool_use: dict[
-            tuple[int, int], dict[int, tuple[int, int, int]]
-        ] = {}
-        """(pool, day) -> delegation -> its outing's [leave, back), vehicles."""
         self._pool_load: dict[tuple[int, int], np.ndarray] = {}
         """(pool, day) -> vehicles out at each minute of the day: a pool's
         check reads a slice instead of every outing of the day (event
@@ -135,9 +131,6 @@ class Timeline:
             for key, o in self._outings.items()
         }
         twin._visited = [set(x) for x in self._visited]
-        twin._pool_use = {
-            key: dict(users) for key, users in self._pool_use.items()
-        }
         twin._pool_load = {
             key: load.copy() for key, load in self._pool_load.items()
         }
@@ -212,11 +205,8 @@ class Timeline:
         chosen = self._presenter(delegation, site, start, end, presenter)
         if chosen is None:
             return Fit(None, Blocker.PRESENTERS)
-        leave = stops[0][0] - d.from_lodging[stops[0][2]]
-        back = stops[-1][1] + d.to_lodging[stops[-1][2]]
-        pool = self._pool(
-            delegation, day_index, leave, back, outing.pool if outing else -1
-        )
+        leave, back = self._ride(delegation, stops)
+        pool = self._pool(delegation, day_index, leave, back, outing)
         if pool is None:
             return Fit(None, Blocker.VEHICLES)
         return Fit(
@@ -245,36 +235,36 @@ class Timeline:
             per_day[day] = per_day.get(day, 0) + 1
         outing = self._outings.setdefault((visit.delegation, day), Outing())
         if outing.pool >= 0:
-            key = (outing.pool, day)
-            old = self._pool_use[key].pop(visit.delegation, None)
-            if old is not None:
-                self._book_vehicles(key, old, -1)
+            self._book_vehicles(visit.delegation, day, outing, -1)
         bisect.insort(outing.stops, (visit.start, end, visit.site))
         if visit.pool >= 0:
             outing.pool = visit.pool
         if outing.pool >= 0:
-            first, last = outing.stops[0], outing.stops[-1]
-            leave = first[0] - d.from_lodging[first[2]]
-            back = last[1] + d.to_lodging[last[2]]
-            key = (outing.pool, day)
-            users = self._pool_use.setdefault(key, {})
-            need = self._need[visit.delegation][outing.pool]
-            users[visit.delegation] = (leave, back, need)
-            self._book_vehicles(key, (leave, back, need), +1)
+            self._book_vehicles(visit.delegation, day, outing, +1)
+
+    def _ride(self, delegation: int, stops: list[Stop]) -> tuple[int, int]:
+        """[leave, back) of a day out through ``stops``."""
+        d = self.data.delegations[delegation]
+        first, last = stops[0], stops[-1]
+        return (
+            first[0] - d.from_lodging[first[2]],
+            last[1] + d.to_lodging[last[2]],
+        )
 
     def _book_vehicles(
-        self, key: tuple[int, int], use: tuple[int, int, int], sign: int
+        self, delegation: int, day: int, outing: Outing, sign: int
     ) -> None:
         """Add (sign +1) or take back (−1) an outing's vehicles."""
-        day_lo, day_hi = self.data.day_span(key[1])
+        day_lo, day_hi = self.data.day_span(day)
+        key = (outing.pool, day)
         load = self._pool_load.get(key)
         if load is None:
             load = self._pool_load[key] = np.zeros(
                 day_hi - day_lo, dtype=np.int64
             )
-        leave, back, need = use
+        leave, back = self._ride(delegation, outing.stops)
         lo, hi = max(leave, day_lo) - day_lo, min(back, day_hi) - day_lo
-        load[lo:hi] += sign * need
+        load[lo:hi] += sign * self._need[delegation][outing.pool]
 
     # --- the rules ----------------------------------------------------------
 
@@ -369,11 +359,17 @@ class Timeline:
         return not any(start < hi for _, hi in busy[first:last])
 
     def _pool(
-        self, delegation: int, day: int, leave: int, back: int, pool: int
+        self,
+        delegation: int,
+        day: int,
+        leave: int,
+        back: int,
+        outing: Outing | None,
     ) -> int | None:
         """The outing's pool if it still has room over [leave, back), else
         (no pool chosen yet) the first pool with room.
         """
+        pool = outing.pool if outing else -1
         pools = [pool] if pool >= 0 else range(len(self.data.vehicles))
         day_lo, day_hi = self.data.day_span(day)
         lo, hi = max(leave, day_lo) - day_lo, min(back, day_hi) - day_lo
@@ -386,13 +382,14 @@ class Timeline:
                     return p
                 continue
             others = load[lo:hi]
-            own = self._pool_use[(p, day)].get(delegation)
-            if own is not None:
-                others = others.copy()
-                own_lo = max(own[0] - day_lo, lo) - lo
-                own_hi = min(own[1] - day_lo, hi) - lo
+            if outing is not None and outing.pool == p:
+                # The outing's vehicles as booked so far are its own.
+                own_leave, own_back = self._ride(delegation, outing.stops)
+                own_lo = max(own_leave - day_lo, lo) - lo
+                own_hi = min(own_back - day_lo, hi) - lo
                 if own_lo < own_hi:
-                    others[own_lo:own_hi] -= own[2]
+                    others = others.copy()
+                    others[own_lo:own_hi] -= need
             if need + int(others.max()) <= count:
                 return p
         return None

@@ -35,6 +35,8 @@ from typing import TYPE_CHECKING
 from solvers.base import PlannedVisit
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
+
     import pyvrp
 
     from scheduler.problem import DayData, ProblemData, Window
@@ -76,7 +78,7 @@ def routing_hint(
     *,
     patience: int | None = None,
     clock: Clock | None = None,
-    stop: threading.Event | None = None,
+    stops: Collection[threading.Event] = (),
 ) -> tuple[PlannedVisit, ...] | None:
     """Tours for the data's one delegation, as visits, or None.
 
@@ -102,8 +104,9 @@ def routing_hint(
         A deterministic clock bounds PyVRP by iterations instead of
         seconds (``ITERATIONS_PER_SECOND`` of them a second) and is
         charged for the iterations run.
-    stop
-        Set it to end the search early (the best tours so far count).
+    stops
+        Setting any of them ends the search early (the best tours so far
+        count).
     """
     reason = unsupported(data)
     if reason is not None:
@@ -112,7 +115,7 @@ def routing_hint(
     model = RoutingModel.build(data)
     if not model.sites:
         return None
-    return model.solve(time_limit, seed, patience, clock, stop)
+    return model.solve(time_limit, seed, patience, clock, stops)
 
 
 class Race:
@@ -121,8 +124,9 @@ class Race:
     The quick routing warm start stops once PyVRP stalls, to leave CP-SAT
     time to improve and prove; but on wide windows PyVRP keeps finding
     better tours long after (c104: its best at 36 s). With a core to spare
-    it keeps searching, from another seed, until CP-SAT ends; the better
-    of the two schedules is kept and CP-SAT's bound holds for both.
+    it searches again from the start with the same seed (so it follows
+    PyVRP-alone's course) until CP-SAT ends; the better of the two
+    schedules is kept and CP-SAT's bound holds for both.
     PyVRP holds the GIL while CP-SAT's search runs in C++ without it, so
     the two really share the machine's cores.
     """
@@ -138,7 +142,7 @@ class Race:
     ) -> None:
         self.visits: tuple[PlannedVisit, ...] = ()
         self._done = threading.Event()
-        self._stop = stop
+        self._stops = (self._done,) if stop is None else (self._done, stop)
         self._thread = threading.Thread(
             target=self._run,
             args=(data, time_limit, seed, deterministic),
@@ -156,26 +160,16 @@ class Race:
     ) -> None:
         from solvers.clock import Clock
 
-        if self._stop is not None:
-            relay = threading.Thread(target=self._relay, daemon=True)
-            relay.start()
         self.visits = (
             routing_hint(
                 data,
                 time_limit,
                 seed,
                 clock=Clock(deterministic),
-                stop=self._done,
+                stops=self._stops,
             )
             or ()
         )
-
-    def _relay(self) -> None:
-        """Pass the user's stop (Ctrl-C) on to the race."""
-        assert self._stop is not None
-        while not self._done.is_set():
-            if self._stop.wait(0.1):
-                self._done.set()
 
     def finish(self, *, wait: bool = False) -> tuple[PlannedVisit, ...]:
         """The race's best tours (() if none): stopped now, or with
@@ -184,18 +178,17 @@ class Race:
         if not wait:
             self._done.set()
         self._thread.join()
-        self._done.set()
         return self.visits
 
 
 class _Stopped:
-    """A PyVRP stopping criterion: stop once ``event`` is set."""
+    """A PyVRP stopping criterion: stop once any of ``events`` is set."""
 
-    def __init__(self, event: threading.Event) -> None:
-        self.event = event
+    def __init__(self, events: Collection[threading.Event]) -> None:
+        self.events = events
 
     def __call__(self, best_cost: float) -> bool:
-        return self.event.is_set()
+        return any(event.is_set() for event in self.events)
 
 
 @dataclass(frozen=True)
@@ -261,7 +254,7 @@ class RoutingModel:
         seed: int,
         patience: int | None = None,
         clock: Clock | None = None,
-        stop: threading.Event | None = None,
+        stops: Collection[threading.Event] = (),
     ) -> tuple[PlannedVisit, ...]:
         """PyVRP's best tours, timed; () when it found no feasible ones."""
         import pyvrp
@@ -283,8 +276,8 @@ class RoutingModel:
         criteria = [limit]
         if patience is not None:
             criteria.append(NoImprovement(patience))
-        if stop is not None:
-            criteria.append(_Stopped(stop))
+        if stops:
+            criteria.append(_Stopped(stops))
         result = pyvrp.solve(
             problem,
             stop=MultipleCriteria(criteria),

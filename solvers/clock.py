@@ -44,10 +44,18 @@ class Clock:
         else:
             p.max_time_in_seconds = max(0.1, seconds)
 
-    def charge(self, solver: cp_model.CpSolver) -> None:
-        """Count the work of a finished CP-SAT call."""
+    def solve(
+        self,
+        solver: cp_model.CpSolver,
+        model: cp_model.CpModel,
+        callback: cp_model.CpSolverSolutionCallback | None = None,
+    ) -> cp_model.CpSolverStatus:
+        """Run one CP-SAT call and count its work (every call goes through
+        here: one left uncounted would let a deterministic loop run on)."""
+        code = solver.solve(model, callback)
         if self.deterministic:
             self._work += max(MIN_STEP_WORK, solver.deterministic_time)
+        return code
 
     def spend(self, work: float) -> None:
         """Count work done outside CP-SAT, in its nominal seconds."""

@@ -53,8 +53,7 @@ def alone_caps(
         solver = new_solver()
         solver.parameters.num_workers = 1
         clock.limit(solver, min(left, 1.0))
-        code = solver.solve(built.model)
-        clock.charge(solver)
+        code = clock.solve(solver, built.model)
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             caps[d] = math.floor(solver.best_objective_bound + 1e-6)
         elif code == cp_model.INFEASIBLE:

@@ -171,8 +171,7 @@ def _single_thread(
     solver = new_solver()
     solver.parameters.num_workers = 1
     clock.limit(solver, limit)
-    code = solver.solve(model)
-    clock.charge(solver)
+    code = clock.solve(solver, model)
     return code, solver
 
 

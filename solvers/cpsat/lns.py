@@ -249,8 +249,7 @@ def improve(
         solver.parameters.random_seed = params.seed + steps
         clock.limit(solver, max(0.2, min(STEP_S, deadline - clock.now())))
         with stop_on(solver, stop):
-            code = solver.solve(built.model)
-        clock.charge(solver)
+            code = clock.solve(solver, built.model)
         logger.debug(
             "LNS step %d: %d delegations, day %s, %s in %.1f s",
             steps,

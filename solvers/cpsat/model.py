@@ -525,9 +525,7 @@ def _run(
 ) -> cp_model.CpSolverStatus:
     solver.best_bound_callback = watcher.on_bound
     with stop_on(solver, params.stop):
-        code = solver.solve(model, watcher)
-    clock.charge(solver)
-    return code
+        return clock.solve(solver, model, watcher)
 
 
 def extract(

@@ -52,8 +52,18 @@ def solve_data(
         raise ValueError(
             f"unknown solver {solver!r}; choose one of {', '.join(SOLVERS)}"
         )
+    from solvers.routing import unsupported
+
     params = params or SolveParams()
-    if solver == "cpsat" and params.hint is None and params.warm_start:
+    # Tour-like data gets its warm start from the routing engine, which
+    # the greedy pass would only delay (seconds on wide windows).
+    tours = unsupported(data) is None
+    if (
+        solver == "cpsat"
+        and params.hint is None
+        and params.warm_start
+        and not tours
+    ):
         from solvers.greedy import best_effort
 
         started = time.perf_counter()

@@ -30,7 +30,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from solvers.base import PlannedVisit
 
@@ -46,6 +46,10 @@ log = logging.getLogger(__name__)
 
 DELEGATION = 0
 """The one delegation this routing model plans."""
+
+PATIENCE = 20_000
+"""PyVRP iterations without a better solution after which its tours are
+handed to CP-SAT (about ten seconds on 100 sites)."""
 
 ITERATIONS_PER_SECOND = 2_000
 """PyVRP iterations counted as a second of work on a deterministic clock
@@ -121,14 +125,14 @@ def routing_hint(
 class Race:
     """PyVRP searching on a thread of its own while CP-SAT searches.
 
-    The quick routing warm start stops once PyVRP stalls, to leave CP-SAT
-    time to improve and prove; but on wide windows PyVRP keeps finding
-    better tours long after (c104: its best at 36 s). With a core to spare
-    it searches again from the start with the same seed (so it follows
-    PyVRP-alone's course) until CP-SAT ends; the better of the two
-    schedules is kept and CP-SAT's bound holds for both.
-    PyVRP holds the GIL while CP-SAT's search runs in C++ without it, so
-    the two really share the machine's cores.
+    It starts before anything else and runs until CP-SAT ends, so PyVRP
+    gets (almost) the whole time limit, as PyVRP alone would, with the
+    same seed, so it follows PyVRP-alone's course: on wide windows it keeps
+    finding better tours long after it first stalls (c104: its best at
+    36 s). CP-SAT starts from its tours once they settle (``settled``);
+    the better of the two schedules is kept and CP-SAT's bound holds for
+    both. PyVRP holds the GIL while CP-SAT's search runs in C++ without
+    it, so the two really share the machine's cores.
     """
 
     def __init__(
@@ -137,15 +141,21 @@ class Race:
         time_limit: float,
         seed: int,
         *,
+        patience: int = PATIENCE,
         deterministic: bool = False,
         stop: threading.Event | None = None,
     ) -> None:
+        from solvers.clock import Clock
+
         self.visits: tuple[PlannedVisit, ...] = ()
+        self._model = RoutingModel.build(data)
+        half = int(time_limit * ITERATIONS_PER_SECOND / 2)
+        self._watch = Watch(patience, half if deterministic else None)
         self._done = threading.Event()
-        self._stops = (self._done,) if stop is None else (self._done, stop)
+        stops = (self._done,) if stop is None else (self._done, stop)
         self._thread = threading.Thread(
             target=self._run,
-            args=(data, time_limit, seed, deterministic),
+            args=(time_limit, seed, Clock(deterministic), stops),
             name="routing-race",
             daemon=True,
         )
@@ -153,23 +163,27 @@ class Race:
 
     def _run(
         self,
-        data: ProblemData,
         time_limit: float,
         seed: int,
-        deterministic: bool,
+        clock: Clock,
+        stops: tuple[threading.Event, ...],
     ) -> None:
-        from solvers.clock import Clock
-
-        self.visits = (
-            routing_hint(
-                data,
-                time_limit,
-                seed,
-                clock=Clock(deterministic),
-                stops=self._stops,
+        if self._model.sites:
+            self.visits = self._model.solve(
+                time_limit, seed, None, clock, stops, self._watch
             )
-            or ()
-        )
+        self._watch.settle()
+
+    def settled(self, timeout: float | None) -> tuple[PlannedVisit, ...]:
+        """The best tours once the search has settled (``Watch``), or after
+        ``timeout`` seconds (None: wait, as a deterministic plan must)."""
+        watch = self._watch
+        best = watch.at_settle if watch.settled.wait(timeout) else watch.best
+        return () if best is None else self._model.visits_of(best)
+
+    @property
+    def iterations_to_settle(self) -> int:
+        return self._watch.iterations_at_settle
 
     def finish(self, *, wait: bool = False) -> tuple[PlannedVisit, ...]:
         """The race's best tours (() if none): stopped now, or with
@@ -179,6 +193,59 @@ class Race:
             self._done.set()
         self._thread.join()
         return self.visits
+
+
+class Watch:
+    """Sees PyVRP's search as it goes (its callbacks protocol): keeps the
+    best feasible solution and says when the search has settled —
+    ``patience`` iterations without a better solution, or ``settle_by``
+    iterations in all, or the end. What it holds at that moment is kept
+    apart, so a deterministic plan reads the same tours on any load."""
+
+    def __init__(self, patience: int, settle_by: int | None = None) -> None:
+        self.patience = patience
+        self.settle_by = settle_by
+        self.best: pyvrp.Solution | None = None
+        self.settled = threading.Event()
+        self.at_settle: pyvrp.Solution | None = None
+        self.iterations_at_settle = 0
+        self._iterations = 0
+        self._since_best = 0
+
+    def settle(self) -> None:
+        if not self.settled.is_set():
+            self.at_settle = self.best
+            self.iterations_at_settle = self._iterations
+            self.settled.set()
+
+    def on_start(self, ils: Any) -> None:
+        pass
+
+    def on_iteration(
+        self, current: Any, candidate: Any, best: pyvrp.Solution, cost: Any
+    ) -> None:
+        # The best is here from the first iteration on, even when the
+        # initial solution is never improved (no ``on_best`` call).
+        if best is not self.best and best.is_feasible():
+            self.best = best
+        self._iterations += 1
+        self._since_best += 1
+        late = (
+            self.settle_by is not None and self._iterations >= self.settle_by
+        )
+        if self._since_best >= self.patience or late:
+            self.settle()
+
+    def on_best(self, best: pyvrp.Solution) -> None:
+        self._since_best = 0
+
+    def on_restart(self, best: pyvrp.Solution) -> None:
+        pass
+
+    def on_end(self, result: pyvrp.Result) -> None:
+        if result.best.is_feasible():
+            self.best = result.best
+        self.settle()
 
 
 class _Stopped:
@@ -255,9 +322,14 @@ class RoutingModel:
         patience: int | None = None,
         clock: Clock | None = None,
         stops: Collection[threading.Event] = (),
+        watch: Watch | None = None,
     ) -> tuple[PlannedVisit, ...]:
-        """PyVRP's best tours, timed; () when it found no feasible ones."""
+        """PyVRP's best tours, timed; () when it found no feasible ones.
+
+        ``watch`` sees the search as it goes (it does not change its
+        course: the same seed follows the same trajectory)."""
         import pyvrp
+        from pyvrp.IteratedLocalSearch import IteratedLocalSearchParams
         from pyvrp.stop import (
             MaxIterations,
             MaxRuntime,
@@ -278,19 +350,27 @@ class RoutingModel:
             criteria.append(NoImprovement(patience))
         if stops:
             criteria.append(_Stopped(stops))
+        ils = IteratedLocalSearchParams(
+            # PyVRP calls the five methods of its callbacks protocol.
+            callbacks=cast("pyvrp.IteratedLocalSearchCallbacks", watch)
+        )
         result = pyvrp.solve(
             problem,
             stop=MultipleCriteria(criteria),
             seed=seed,
             collect_stats=False,
             display=False,
+            params=pyvrp.SolveParams(ils=ils),
         )
         if clock is not None:
             clock.spend(result.num_iterations / ITERATIONS_PER_SECOND)
-        best = result.best
-        if not best.is_feasible():
+        if not result.best.is_feasible():
             log.debug("routing hint: PyVRP found no feasible tours")
             return ()
+        return self.visits_of(result.best)
+
+    def visits_of(self, best: pyvrp.Solution) -> tuple[PlannedVisit, ...]:
+        """A feasible PyVRP solution's tours as timed visits."""
         days = self.data.delegations[DELEGATION].days
         tours: list[tuple[DayData, list[int]]] = []
         for k, route in enumerate(best.routes()):

@@ -28,7 +28,13 @@ from scheduler.timeline import Timeline
 from solvers import SolveParams, solve_data
 from solvers.base import PlannedVisit, Solution, Status
 from solvers.cpsat import model as cpsat_model
-from solvers.routing import Race, RoutingModel, routing_hint, unsupported
+from solvers.routing import (
+    Race,
+    RoutingModel,
+    Watch,
+    routing_hint,
+    unsupported,
+)
 
 # c204-style header split over two lines, CRLF endings, leading and
 # trailing spaces, a variable-length list before O and C, no final newline.
@@ -390,6 +396,91 @@ def test_the_race_stops_on_the_users_stop(tiny: toptw.Toptw) -> None:
     stop.set()
     race.finish(wait=True)
     assert time.perf_counter() - started < 60
+
+
+def test_the_race_hands_over_settled_tours_and_searches_on(
+    tiny: toptw.Toptw,
+) -> None:
+    """CP-SAT starts from the race's tours once PyVRP stalls, long before
+    the race's own limit; PyVRP searches on until it is stopped."""
+    data = toptw.compile_toptw(tiny, 2)
+    race = Race(data, time_limit=600, seed=2, patience=50)
+    started = time.perf_counter()
+    settled = race.settled(timeout=60)
+    assert time.perf_counter() - started < 60
+    routes, starts, _ = toptw.tours_of(
+        tiny, 2, Solution(Status.FEASIBLE, settled)
+    )
+    verdict = toptw.verify(tiny, 2, routes, starts)
+    assert verdict.ok, verdict.errors
+    assert verdict.score == 15
+    assert race.iterations_to_settle >= 50
+    assert race.finish() == settled
+
+
+class _Tours:
+    """A stand-in for a PyVRP solution."""
+
+    def __init__(self, feasible: bool = True) -> None:
+        self.feasible = feasible
+
+    def is_feasible(self) -> bool:
+        return self.feasible
+
+
+def _iterate(watch: Watch, best: _Tours, times: int = 1) -> None:
+    for _ in range(times):
+        watch.on_iteration(best, best, best, None)  # type: ignore[arg-type]
+
+
+def test_watch_settles_after_patience_and_keeps_what_it_held() -> None:
+    watch = Watch(patience=3)
+    first, later = _Tours(), _Tours()
+    _iterate(watch, first, 2)
+    assert not watch.settled.is_set()
+    _iterate(watch, first)
+    assert watch.settled.is_set()
+    assert watch.iterations_at_settle == 3
+    watch.on_best(later)  # type: ignore[arg-type]
+    _iterate(watch, later)
+    _iterate(watch, _Tours(feasible=False))
+    assert watch.best is later
+    assert watch.at_settle is first
+
+
+def test_watch_settles_by_an_iteration_count_while_still_improving() -> None:
+    watch = Watch(patience=100, settle_by=2)
+    _iterate(watch, _Tours())
+    watch.on_best(_Tours())  # type: ignore[arg-type]
+    assert not watch.settled.is_set()
+    _iterate(watch, _Tours())
+    assert watch.settled.is_set()
+    assert watch.iterations_at_settle == 2
+
+
+def test_tour_like_data_skips_the_greedy_warm_start(
+    tiny: toptw.Toptw, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The routing engine starts tours; the greedy pass would delay it."""
+    import solvers.greedy
+
+    calls: list[ProblemData] = []
+    real = solvers.greedy.best_effort
+
+    def spy(data: ProblemData) -> solvers.greedy.Plan:
+        calls.append(data)
+        return real(data)
+
+    monkeypatch.setattr(solvers.greedy, "best_effort", spy)
+    data = toptw.compile_toptw(tiny, 2)
+    params = SolveParams(time_limit=1.0, workers=1)
+    assert solve_data(data, "cpsat", params).objective == 15
+    assert not calls
+    two = dataclasses.replace(
+        data, delegations=data.delegations * 2, _cache={}
+    )
+    solve_data(two, "cpsat", params)
+    assert calls == [two]
 
 
 def test_the_better_of_cpsat_and_the_race_is_kept(tiny: toptw.Toptw) -> None:

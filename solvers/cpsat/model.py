@@ -184,17 +184,22 @@ def solve(data: ProblemData, params: SolveParams) -> Solution:
             conflicts=conflicts,
             wall_s=time.perf_counter() - started,
         )
-    params = _with_routing_hint(data, params, clock)
+    large = _candidate_visits(data) > LNS_FROM_VISITS
+    race = None if large else _routing_race(data, params, clock)
+    params = _with_routing_hint(data, params, clock, race)
     hint = params.hint or ()
     if params.progress is not None and keeps_requirements(data, hint) and hint:
         requested = sum(r.value for d in data.delegations for r in d.requests)
         now = time.perf_counter() - started
         params.progress(Progress(schedule_value(data, hint), requested, now))
-    large = _candidate_visits(data) > LNS_FROM_VISITS
-    caps = alone_caps(data, clock, budget=min(15.0, 0.1 * params.time_limit))
+    # One delegation's cap is the whole problem: the main solve bounds it.
+    caps = (
+        alone_caps(data, clock, budget=min(15.0, 0.1 * params.time_limit))
+        if len(data.delegations) > 1
+        else {}
+    )
     deadline = params.time_limit
     if not large:
-        race = _routing_race(data, params, clock)
         if race is None:
             return _solve_whole(data, params, caps, started, clock, deadline)
         cores = replace(params, workers=params.workers - 1)
@@ -218,23 +223,30 @@ def solve(data: ProblemData, params: SolveParams) -> Solution:
 
 
 def _with_routing_hint(
-    data: ProblemData, params: SolveParams, clock: Clock
+    data: ProblemData, params: SolveParams, clock: Clock, race: Race | None
 ) -> SolveParams:
     """Tour-like data (one delegation, no presenters, lunch or locks): let
-    the routing engine build tours in up to half the time, and start from
-    them when they serve more than the given hint. CP-SAT then improves
-    them and proves what it can in the time left."""
-    from solvers.routing import routing_hint, unsupported
+    the routing engine build tours until it stalls, in up to half the time,
+    and start from them when they serve more than the given hint. CP-SAT
+    then improves them and proves what it can in the time left; with a
+    race, PyVRP keeps searching beside it."""
+    from solvers.routing import (
+        ITERATIONS_PER_SECOND,
+        PATIENCE,
+        routing_hint,
+        unsupported,
+    )
 
     if unsupported(data) is not None:
         return params
-    routed = routing_hint(
-        data,
-        time_limit=params.time_limit / 2,
-        seed=params.seed,
-        patience=20_000,
-        clock=clock,
-    )
+    half = params.time_limit / 2
+    if race is None:
+        routed = routing_hint(
+            data, half, params.seed, patience=PATIENCE, clock=clock
+        )
+    else:
+        routed = race.settled(None if clock.deterministic else half)
+        clock.spend(race.iterations_to_settle / ITERATIONS_PER_SECOND)
     if routed and schedule_value(data, routed) > schedule_value(
         data, params.hint or ()
     ):

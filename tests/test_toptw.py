@@ -287,6 +287,61 @@ def test_result_row_flags_a_wrong_claim(tiny: toptw.Toptw) -> None:
     assert row["verified"] == "no"
 
 
+def _row(
+    instance: str, m: int, solver: str, score: int, bks: int, **kw: str
+) -> dict[str, str]:
+    row = {
+        "instance": instance,
+        "m": str(m),
+        "solver": solver,
+        "score": str(score),
+        "bks": str(bks),
+        "bks_status": "bks",
+        "gap_pct": f"{100 * (bks - score) / bks:.2f}",
+        "status": "FEASIBLE",
+        "bound": "",
+        "verified": "yes",
+    }
+    return row | kw
+
+
+def test_tally_counts_a_rejected_score_as_a_full_gap() -> None:
+    rows = [
+        _row("c101", 1, "cpsat", 320, 320),
+        _row("c102", 1, "cpsat", 370, 360),
+        _row("c103", 1, "cpsat", 999, 400, verified="no"),
+        _row("r101", 1, "cpsat", 198, 198, status="OPTIMAL"),
+    ]
+    t = toptw.tally(rows)
+    assert (t.cases, t.matched, t.beyond, t.rejected) == (4, 3, 1, 1)
+    assert t.worst_gap == 100.0
+    assert t.proven == 1 and t.closed == 1
+
+
+def test_overall_takes_classic_cases_and_compares_with_pyvrp() -> None:
+    rows = {
+        "c_r_rc_100_100": [
+            _row("c101", 1, "cpsat", 320, 320),
+            _row("c101", 1, "pyvrp", 310, 320),
+            _row("c102", 1, "cpsat", 360, 360),
+            _row("c102", 1, "pyvrp", 360, 360),
+            _row("c103", 9, "cpsat", 900, 990),
+        ],
+        "pr01_10": [
+            _row("pr01", 2, "cpsat", 500, 502),
+            _row("pr01", 2, "pyvrp", 502, 502),
+        ],
+        "c_r_rc_100_50": [_row("c101", 1, "cpsat", 1, 320)],
+    }
+    text = toptw.overall(rows)
+    tallies = [
+        line for line in text.splitlines() if line.startswith("| cpsat")
+    ]
+    # 3 classic cpsat cases (m = 9 and the 50-site set are not classic).
+    assert tallies[0].startswith("| cpsat | 3 |")
+    assert tallies[1] == "| cpsat | 3 | 1 | 1 | 1 |"
+
+
 # --- routing warm start ------------------------------------------------------
 
 

@@ -5,7 +5,8 @@
 - every unserved request carries a reason;
 - CP-SAT serves at least the value greedy serves;
 - on tiny instances, a brute-force enumeration over the problem data gives
-  the optimum: greedy never beats it, and a CP-SAT proven optimum equals it.
+  the optimum: greedy never beats it, a CP-SAT proven optimum equals it,
+  and the bounds (LP, alone caps) never fall below it.
 
 CP-SAT runs with a 2 s limit and one worker. Until ``solvers.cpsat`` can
 be imported, its cases are skipped (and say so); greedy runs regardless.
@@ -217,6 +218,26 @@ def test_cpsat_proven_optimum_equals_enumeration(instance: Instance) -> None:
         assert cpsat.objective == optimum
     else:
         assert cpsat.objective is None or cpsat.objective <= optimum
+
+
+@PROPERTY
+@given(tiny_instances())
+def test_the_bounds_never_cut_off_the_enumerated_optimum(
+    instance: Instance,
+) -> None:
+    """The LP bound and each delegation's alone cap are relaxations: no
+    schedule serves more than they allow."""
+    from solvers.clock import Clock
+    from solvers.cpsat.bounds import alone_caps, relaxation_bound
+
+    data = compile_instance(instance)
+    optimum = brute_force(data)
+    if optimum is None:
+        return
+    caps = alone_caps(data, Clock(), budget=5.0)
+    bound = relaxation_bound(data, caps)
+    assert bound is None or bound >= optimum
+    assert sum(caps.values()) >= optimum or len(caps) < len(data.delegations)
 
 
 def test_brute_force_on_a_hand_made_case() -> None:

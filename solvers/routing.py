@@ -48,8 +48,21 @@ DELEGATION = 0
 """The one delegation this routing model plans."""
 
 PATIENCE = 20_000
-"""PyVRP iterations without a better solution after which its tours are
-handed to CP-SAT (about ten seconds on 100 sites)."""
+"""PyVRP iterations without a better solution after which the one-core
+warm start hands its tours to CP-SAT (about ten seconds on 100 sites)."""
+
+SECOND_PATIENCE = 50_000
+"""The second race ends after this many iterations without a better
+solution (5–12 s on 100–288 sites here), so that CP-SAT gets its core
+early where PyVRP has stalled (and time to prove optimality)."""
+
+SECOND_NEIGHBOURS = 20
+"""The second race's granular neighbourhood (PyVRP's default: 50). Fewer
+neighbours, more iterations, another course. PyVRP alone against this
+race, 60 s each, seed 0: pr09 m=1 468 vs 493, pr10 m=1 567 vs 594,
+r106 m=1 289 vs 293, r111 m=2 539 vs 544, r202 m=1 917 vs 924; but c104
+m=1 420 vs 410, pr03 m=2 731 vs 720, pr05 m=1 594 vs 592: neither is
+better everywhere, so both run."""
 
 ITERATIONS_PER_SECOND = 2_000
 """PyVRP iterations counted as a second of work on a deterministic clock
@@ -123,16 +136,15 @@ def routing_hint(
 
 
 class Race:
-    """PyVRP searching on a thread of its own while CP-SAT searches.
+    """PyVRP searching on a thread of its own while the caller goes on.
 
-    It starts before anything else and runs until CP-SAT ends, so PyVRP
-    gets (almost) the whole time limit, as PyVRP alone would, with the
-    same seed, so it follows PyVRP-alone's course: on wide windows it keeps
-    finding better tours long after it first stalls (c104: its best at
-    36 s). CP-SAT starts from its tours once they settle (``settled``);
-    the better of the two schedules is kept and CP-SAT's bound holds for
-    both. PyVRP holds the GIL while CP-SAT's search runs in C++ without
-    it, so the two really share the machine's cores.
+    PyVRP's search runs in C++ without the GIL, so races and CP-SAT really
+    share the machine's cores. With the default ``neighbours`` and the same
+    seed a race follows PyVRP-alone's course; a race with fewer neighbours
+    searches differently (see ``SECOND_NEIGHBOURS``). ``patience`` ends it
+    after that many iterations without a better solution. ``handover``
+    gives the best tours so far to start CP-SAT from, ``finish`` the final
+    ones.
     """
 
     def __init__(
@@ -141,7 +153,8 @@ class Race:
         time_limit: float,
         seed: int,
         *,
-        patience: int = PATIENCE,
+        neighbours: int | None = None,
+        patience: int | None = None,
         deterministic: bool = False,
         stop: threading.Event | None = None,
     ) -> None:
@@ -149,13 +162,19 @@ class Race:
 
         self.visits: tuple[PlannedVisit, ...] = ()
         self._model = RoutingModel.build(data)
-        half = int(time_limit * ITERATIONS_PER_SECOND / 2)
-        self._watch = Watch(patience, half if deterministic else None)
+        self._watch = Watch()
         self._done = threading.Event()
         stops = (self._done,) if stop is None else (self._done, stop)
         self._thread = threading.Thread(
             target=self._run,
-            args=(time_limit, seed, Clock(deterministic), stops),
+            args=(
+                time_limit,
+                seed,
+                neighbours,
+                patience,
+                Clock(deterministic),
+            ),
+            kwargs={"stops": stops},
             name="routing-race",
             daemon=True,
         )
@@ -165,25 +184,35 @@ class Race:
         self,
         time_limit: float,
         seed: int,
+        neighbours: int | None,
+        patience: int | None,
         clock: Clock,
         stops: tuple[threading.Event, ...],
     ) -> None:
-        if self._model.sites:
-            self.visits = self._model.solve(
-                time_limit, seed, None, clock, stops, self._watch
-            )
-        self._watch.settle()
-
-    def settled(self, timeout: float | None) -> tuple[PlannedVisit, ...]:
-        """The best tours once the search has settled (``Watch``), or after
-        ``timeout`` seconds (None: wait, as a deterministic plan must)."""
-        watch = self._watch
-        best = watch.at_settle if watch.settled.wait(timeout) else watch.best
-        return () if best is None else self._model.visits_of(best)
+        try:
+            if self._model.sites:
+                self.visits = self._model.solve(
+                    time_limit,
+                    seed,
+                    patience,
+                    clock,
+                    stops,
+                    watch=self._watch,
+                    neighbours=neighbours,
+                )
+        finally:
+            self._watch.ended.set()
 
     @property
-    def iterations_to_settle(self) -> int:
-        return self._watch.iterations_at_settle
+    def iterations(self) -> int:
+        return self._watch.iterations
+
+    def handover(self, after: int | None = None) -> tuple[PlannedVisit, ...]:
+        """The best tours so far; with ``after``, the best once that many
+        iterations were run (waiting for them): a deterministic plan must
+        read the same tours on any load."""
+        best = self._watch.best if after is None else self._watch.after(after)
+        return () if best is None else self._model.visits_of(best)
 
     def finish(self, *, wait: bool = False) -> tuple[PlannedVisit, ...]:
         """The race's best tours (() if none): stopped now, or with
@@ -196,27 +225,21 @@ class Race:
 
 
 class Watch:
-    """Sees PyVRP's search as it goes (its callbacks protocol): keeps the
-    best feasible solution and says when the search has settled —
-    ``patience`` iterations without a better solution, or ``settle_by``
-    iterations in all, or the end. What it holds at that moment is kept
-    apart, so a deterministic plan reads the same tours on any load."""
+    """Sees PyVRP's search as it goes (its callbacks protocol): the best
+    feasible solution, and after which iteration each one was found."""
 
-    def __init__(self, patience: int, settle_by: int | None = None) -> None:
-        self.patience = patience
-        self.settle_by = settle_by
+    def __init__(self) -> None:
         self.best: pyvrp.Solution | None = None
-        self.settled = threading.Event()
-        self.at_settle: pyvrp.Solution | None = None
-        self.iterations_at_settle = 0
-        self._iterations = 0
-        self._since_best = 0
+        self.iterations = 0
+        self.ended = threading.Event()
+        self._found: list[tuple[int, pyvrp.Solution]] = []
 
-    def settle(self) -> None:
-        if not self.settled.is_set():
-            self.at_settle = self.best
-            self.iterations_at_settle = self._iterations
-            self.settled.set()
+    def after(self, iterations: int) -> pyvrp.Solution | None:
+        """The best once ``iterations`` were run (or at the end)."""
+        while self.iterations < iterations and not self.ended.wait(0.01):
+            pass
+        held = [best for n, best in self._found if n <= iterations]
+        return held[-1] if held else None
 
     def on_start(self, ils: Any) -> None:
         pass
@@ -226,26 +249,22 @@ class Watch:
     ) -> None:
         # The best is here from the first iteration on, even when the
         # initial solution is never improved (no ``on_best`` call).
+        done = self.iterations + 1
         if best is not self.best and best.is_feasible():
+            self._found.append((done, best))
             self.best = best
-        self._iterations += 1
-        self._since_best += 1
-        late = (
-            self.settle_by is not None and self._iterations >= self.settle_by
-        )
-        if self._since_best >= self.patience or late:
-            self.settle()
+        self.iterations = done  # last: ``after`` reads ``_found`` then
 
     def on_best(self, best: pyvrp.Solution) -> None:
-        self._since_best = 0
+        pass
 
     def on_restart(self, best: pyvrp.Solution) -> None:
         pass
 
     def on_end(self, result: pyvrp.Result) -> None:
-        if result.best.is_feasible():
+        if result.best.is_feasible() and result.best is not self.best:
             self.best = result.best
-        self.settle()
+            self._found.append((self.iterations, result.best))
 
 
 class _Stopped:
@@ -323,13 +342,16 @@ class RoutingModel:
         clock: Clock | None = None,
         stops: Collection[threading.Event] = (),
         watch: Watch | None = None,
+        neighbours: int | None = None,
     ) -> tuple[PlannedVisit, ...]:
         """PyVRP's best tours, timed; () when it found no feasible ones.
 
         ``watch`` sees the search as it goes (it does not change its
-        course: the same seed follows the same trajectory)."""
+        course: the same seed follows the same trajectory); ``neighbours``
+        replaces PyVRP's granular neighbourhood size (50)."""
         import pyvrp
         from pyvrp.IteratedLocalSearch import IteratedLocalSearchParams
+        from pyvrp.search import NeighbourhoodParams
         from pyvrp.stop import (
             MaxIterations,
             MaxRuntime,
@@ -360,7 +382,12 @@ class RoutingModel:
             seed=seed,
             collect_stats=False,
             display=False,
-            params=pyvrp.SolveParams(ils=ils),
+            params=pyvrp.SolveParams(
+                ils=ils,
+                neighbourhood=NeighbourhoodParams()
+                if neighbours is None
+                else NeighbourhoodParams(num_neighbours=neighbours),
+            ),
         )
         if clock is not None:
             clock.spend(result.num_iterations / ITERATIONS_PER_SECOND)

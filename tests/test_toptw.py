@@ -18,6 +18,7 @@ import dataclasses
 import threading
 import time
 from fractions import Fraction
+from typing import Any
 
 import pytest
 
@@ -28,7 +29,9 @@ from scheduler.timeline import Timeline
 from solvers import SolveParams, solve_data
 from solvers.base import PlannedVisit, Solution, Status
 from solvers.cpsat import model as cpsat_model
+from solvers.cpsat.hints import schedule_value
 from solvers.routing import (
+    ITERATIONS_PER_SECOND,
     Race,
     RoutingModel,
     Watch,
@@ -453,24 +456,44 @@ def test_the_race_stops_on_the_users_stop(tiny: toptw.Toptw) -> None:
     assert time.perf_counter() - started < 60
 
 
-def test_the_race_hands_over_settled_tours_and_searches_on(
+def test_the_race_hands_over_its_best_tours_and_searches_on(
     tiny: toptw.Toptw,
 ) -> None:
-    """CP-SAT starts from the race's tours once PyVRP stalls, long before
-    the race's own limit; PyVRP searches on until it is stopped."""
+    """CP-SAT starts from the race's best tours so far, long before the
+    race's own limit; PyVRP searches on until it is stopped."""
     data = toptw.compile_toptw(tiny, 2)
-    race = Race(data, time_limit=600, seed=2, patience=50)
+    race = Race(data, time_limit=600, seed=2)
     started = time.perf_counter()
-    settled = race.settled(timeout=60)
-    assert time.perf_counter() - started < 60
+    handed: tuple[PlannedVisit, ...] = ()
+    while not handed and time.perf_counter() - started < 60:
+        time.sleep(0.05)
+        handed = race.handover()
     routes, starts, _ = toptw.tours_of(
-        tiny, 2, Solution(Status.FEASIBLE, settled)
+        tiny, 2, Solution(Status.FEASIBLE, handed)
     )
     verdict = toptw.verify(tiny, 2, routes, starts)
     assert verdict.ok, verdict.errors
     assert verdict.score == 15
-    assert race.iterations_to_settle >= 50
-    assert race.finish() == settled
+    assert race.finish() == handed
+    assert race.iterations > 0
+
+
+def test_a_race_hands_over_what_it_held_after_so_many_iterations(
+    tiny: toptw.Toptw,
+) -> None:
+    data = toptw.compile_toptw(tiny, 2)
+    race = Race(data, time_limit=5, seed=2, deterministic=True)
+    assert schedule_value(data, race.handover(after=1)) == 15
+    race.finish(wait=True)
+    assert race.iterations == 5 * ITERATIONS_PER_SECOND
+
+
+def test_a_race_with_patience_ends_when_it_stalls(tiny: toptw.Toptw) -> None:
+    data = toptw.compile_toptw(tiny, 2)
+    race = Race(data, time_limit=600, seed=2, patience=100)
+    race.finish(wait=True)
+    # The tiny optimum is found at once: 100 more iterations, then stop.
+    assert 100 <= race.iterations <= 200
 
 
 class _Tours:
@@ -488,29 +511,45 @@ def _iterate(watch: Watch, best: _Tours, times: int = 1) -> None:
         watch.on_iteration(best, best, best, None)  # type: ignore[arg-type]
 
 
-def test_watch_settles_after_patience_and_keeps_what_it_held() -> None:
-    watch = Watch(patience=3)
+def test_watch_tells_the_best_after_any_iteration_count() -> None:
+    watch = Watch()
     first, later = _Tours(), _Tours()
     _iterate(watch, first, 2)
-    assert not watch.settled.is_set()
-    _iterate(watch, first)
-    assert watch.settled.is_set()
-    assert watch.iterations_at_settle == 3
-    watch.on_best(later)  # type: ignore[arg-type]
     _iterate(watch, later)
-    _iterate(watch, _Tours(feasible=False))
+    _iterate(watch, _Tours(feasible=False), 2)
     assert watch.best is later
-    assert watch.at_settle is first
+    assert watch.iterations == 5
+    assert watch.after(1) is first
+    assert watch.after(2) is first
+    assert watch.after(3) is later
+    watch.ended.set()
+    assert watch.after(99) is later
 
 
-def test_watch_settles_by_an_iteration_count_while_still_improving() -> None:
-    watch = Watch(patience=100, settle_by=2)
-    _iterate(watch, _Tours())
-    watch.on_best(_Tours())  # type: ignore[arg-type]
-    assert not watch.settled.is_set()
-    _iterate(watch, _Tours())
-    assert watch.settled.is_set()
-    assert watch.iterations_at_settle == 2
+def test_cpsat_races_pyvrp_twice_and_keeps_the_better_tours(
+    tiny: toptw.Toptw, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two workers: PyVRP with its defaults and with fewer neighbours; the
+    second race's tours reach the result when they serve more."""
+    data = toptw.compile_toptw(tiny, 2)
+    neighbours: list[int | None] = []
+    real = RoutingModel.solve
+
+    def spy(self: RoutingModel, *args: Any, **kw: Any) -> Any:
+        neighbours.append(kw.get("neighbours"))
+        if kw.get("neighbours") is None:
+            return ()  # the first race finds nothing
+        return real(self, *args, **kw)
+
+    monkeypatch.setattr(RoutingModel, "solve", spy)
+    monkeypatch.setattr(cpsat_model, "_solve_whole", _nothing_found)
+    two = solve_data(data, "cpsat", SolveParams(time_limit=1.0, workers=2))
+    assert sorted(neighbours, key=str) == [20, None]
+    assert two.objective == 15
+
+
+def _nothing_found(*args: Any, **kw: Any) -> Solution:
+    return Solution(Status.UNKNOWN)
 
 
 def test_tour_like_data_skips_the_greedy_warm_start(
@@ -567,5 +606,5 @@ def test_cpsat_with_two_workers_runs_the_race(
     one = solve_data(data, "cpsat", SolveParams(time_limit=1.0, workers=1))
     assert not started
     two = solve_data(data, "cpsat", SolveParams(time_limit=1.0, workers=2))
-    assert started
+    assert len(started) == 2
     assert one.objective == two.objective == 15

@@ -167,8 +167,9 @@ def solve(data: ProblemData, params: SolveParams) -> Solution:
     """Plan with CP-SAT; see the module docstring.
 
     Steps: (1) requirements that can never hold are reported at once;
-    (2) per-delegation caps (the best each could do alone) are computed
-    within a small share of the time; (3) a normal week is solved whole;
+    (2) tour-like data gets PyVRP's tours to start from (``_routing_races``);
+    several delegations get caps (the best each could do alone) within a
+    small share of the time; (3) a normal week is solved whole;
     a big one is improved neighbourhood by neighbourhood from the hint
     (or the greedy schedule), with a linear-programming bound.
     """
@@ -185,8 +186,8 @@ def solve(data: ProblemData, params: SolveParams) -> Solution:
             wall_s=time.perf_counter() - started,
         )
     large = _candidate_visits(data) > LNS_FROM_VISITS
-    race = None if large else _routing_race(data, params, clock)
-    params = _with_routing_hint(data, params, clock, race)
+    races = None if large else _routing_races(data, params, clock)
+    params = _with_routing_hint(data, params, clock, races)
     hint = params.hint or ()
     if params.progress is not None and keeps_requirements(data, hint) and hint:
         requested = sum(r.value for d in data.delegations for r in d.requests)
@@ -200,13 +201,15 @@ def solve(data: ProblemData, params: SolveParams) -> Solution:
     )
     deadline = params.time_limit
     if not large:
-        if race is None:
+        if races is None:
             return _solve_whole(data, params, caps, started, clock, deadline)
+        whole, second = races
         cores = replace(params, workers=params.workers - 1)
         found = _solve_whole(data, cores, caps, started, clock, deadline)
         proven = found.status == Status.OPTIMAL
+        found = _better(data, found, second.visits)
         return _better(
-            data, found, race.finish(wait=clock.deterministic and not proven)
+            data, found, whole.finish(wait=clock.deterministic and not proven)
         )
     start = _start(data, params)
     if start is None:
@@ -223,13 +226,17 @@ def solve(data: ProblemData, params: SolveParams) -> Solution:
 
 
 def _with_routing_hint(
-    data: ProblemData, params: SolveParams, clock: Clock, race: Race | None
+    data: ProblemData,
+    params: SolveParams,
+    clock: Clock,
+    races: tuple[Race, Race] | None,
 ) -> SolveParams:
     """Tour-like data (one delegation, no presenters, lunch or locks): let
-    the routing engine build tours until it stalls, in up to half the time,
-    and start from them when they serve more than the given hint. CP-SAT
-    then improves them and proves what it can in the time left; with a
-    race, PyVRP keeps searching beside it."""
+    the routing engine build tours and start from them when they serve
+    more than the given hint. Alone, it searches until it stalls (in up to
+    half the time); with ``races``, the better tours of the two when the
+    second one ends. CP-SAT then improves them and proves what it can in
+    the time left."""
     from solvers.routing import (
         ITERATIONS_PER_SECOND,
         PATIENCE,
@@ -239,14 +246,22 @@ def _with_routing_hint(
 
     if unsupported(data) is not None:
         return params
-    half = params.time_limit / 2
-    if race is None:
+    if races is None:
         routed = routing_hint(
-            data, half, params.seed, patience=PATIENCE, clock=clock
+            data,
+            params.time_limit / 2,
+            params.seed,
+            patience=PATIENCE,
+            clock=clock,
         )
     else:
-        routed = race.settled(None if clock.deterministic else half)
-        clock.spend(race.iterations_to_settle / ITERATIONS_PER_SECOND)
+        whole, second = races
+        own = second.finish(wait=True)
+        clock.spend(second.iterations / ITERATIONS_PER_SECOND)
+        after = second.iterations if clock.deterministic else None
+        routed = max(
+            (whole.handover(after), own), key=lambda v: schedule_value(data, v)
+        )
     if routed and schedule_value(data, routed) > schedule_value(
         data, params.hint or ()
     ):
@@ -255,26 +270,49 @@ def _with_routing_hint(
 
 
 RACE_MARGIN_S = 1.0
-"""The race ends this long before the limit, to leave time to compare
-and map its tours."""
+"""The races end this long before the limit, to leave time to compare
+and map their tours."""
+
+HANDOVER_SHARE = 0.75
+"""The second race's share of the time at most (it ends earlier when it
+stalls); CP-SAT takes its core after."""
 
 
-def _routing_race(
+def _routing_races(
     data: ProblemData, params: SolveParams, clock: Clock
-) -> Race | None:
-    """PyVRP on one of the cores for the time left (``routing.Race``), for
-    tour-like data when CP-SAT has two workers or more."""
-    from solvers.routing import Race, unsupported
+) -> tuple[Race, Race] | None:
+    """For tour-like data when CP-SAT has two workers or more: PyVRP with
+    its defaults for the whole time (so PyVRP alone's course), and PyVRP
+    with ``SECOND_NEIGHBOURS`` on another core until it stalls or its share
+    ends; CP-SAT then takes that core over from the better tours
+    (``routing.Race``)."""
+    from solvers.routing import (
+        SECOND_NEIGHBOURS,
+        SECOND_PATIENCE,
+        Race,
+        unsupported,
+    )
 
     if params.workers < 2 or unsupported(data) is not None:
         return None
-    return Race(
+    limit = params.time_limit - clock.now() - RACE_MARGIN_S
+    whole = Race(
         data,
-        params.time_limit - clock.now() - RACE_MARGIN_S,
+        limit,
         params.seed,
         deterministic=clock.deterministic,
         stop=params.stop,
     )
+    second = Race(
+        data,
+        HANDOVER_SHARE * limit,
+        params.seed,
+        neighbours=SECOND_NEIGHBOURS,
+        patience=SECOND_PATIENCE,
+        deterministic=clock.deterministic,
+        stop=params.stop,
+    )
+    return whole, second
 
 
 def _better(

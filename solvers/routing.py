@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -350,6 +351,7 @@ class RoutingModel:
         course: the same seed follows the same trajectory); ``neighbours``
         replaces PyVRP's granular neighbourhood size (50)."""
         import pyvrp
+        from pyvrp.exceptions import PenaltyBoundWarning
         from pyvrp.IteratedLocalSearch import IteratedLocalSearchParams
         from pyvrp.search import NeighbourhoodParams
         from pyvrp.stop import (
@@ -376,6 +378,10 @@ class RoutingModel:
             # PyVRP calls the five methods of its callbacks protocol.
             callbacks=cast("pyvrp.IteratedLocalSearchCallbacks", watch)
         )
+        # PyVRP warns when its penalties for infeasible candidates reach
+        # their cap; tours without sites are always feasible, so the
+        # warning tells a coordinator nothing.
+        warnings.filterwarnings("ignore", category=PenaltyBoundWarning)
         result = pyvrp.solve(
             problem,
             stop=MultipleCriteria(criteria),

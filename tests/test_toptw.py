@@ -378,6 +378,27 @@ def test_routing_hint_finds_the_hand_optimum(
     assert all(v.pool == 0 for v in hint)
 
 
+def test_pyvrps_penalty_warning_does_not_reach_the_user(
+    tiny: toptw.Toptw, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import warnings
+
+    import pyvrp
+    from pyvrp.exceptions import PenaltyBoundWarning
+
+    real = pyvrp.solve
+
+    def warning(*args: Any, **kw: Any) -> Any:
+        warnings.warn("penalty at its cap", PenaltyBoundWarning, stacklevel=1)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(pyvrp, "solve", warning)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert routing_hint(toptw.compile_toptw(tiny, 2), 0.1, seed=1)
+    assert not [w for w in caught if w.category is PenaltyBoundWarning]
+
+
 def test_routing_hint_handles_days_that_differ(tiny: toptw.Toptw) -> None:
     # Vertex 2 (7 points) only open on day 1: copies per day, one vehicle
     # type a day; all three still fit in two tours ([1] or [1, 3] on day 0,

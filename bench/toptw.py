@@ -831,8 +831,7 @@ def overall(rows_by_set: Mapping[str, Sequence[dict[str, str]]]) -> str:
     ]
     for solver, group in sorted(by_solver.items()):
         lines.append(f"| {solver} | {tally(group).cells()} |")
-    score = {(r["instance"], r["m"], r["solver"]): r for r in rows}
-    peers = {(i, m): r for (i, m, s), r in score.items() if s == "pyvrp"}
+    peers = {(r["instance"], r["m"]): r for r in by_solver.get("pyvrp", [])}
     lines += [
         "",
         "Against PyVRP alone, on the cases both ran (verified scores):",

@@ -166,16 +166,10 @@ class Race:
         self._watch = Watch()
         self._done = threading.Event()
         stops = (self._done,) if stop is None else (self._done, stop)
+        clock = Clock(deterministic)
         self._thread = threading.Thread(
             target=self._run,
-            args=(
-                time_limit,
-                seed,
-                neighbours,
-                patience,
-                Clock(deterministic),
-            ),
-            kwargs={"stops": stops},
+            args=(time_limit, seed, neighbours, patience, stops, clock),
             name="routing-race",
             daemon=True,
         )
@@ -187,8 +181,8 @@ class Race:
         seed: int,
         neighbours: int | None,
         patience: int | None,
-        clock: Clock,
         stops: tuple[threading.Event, ...],
+        clock: Clock,
     ) -> None:
         try:
             if self._model.sites:

@@ -175,6 +175,7 @@ def solve(data: ProblemData, params: SolveParams) -> Solution:
     """
     from solvers.cpsat.bounds import alone_caps
     from solvers.cpsat.conflicts import static_conflicts
+    from solvers.routing import unsupported
 
     started = time.perf_counter()
     clock = Clock(params.deterministic)
@@ -186,8 +187,14 @@ def solve(data: ProblemData, params: SolveParams) -> Solution:
             wall_s=time.perf_counter() - started,
         )
     large = _candidate_visits(data) > LNS_FROM_VISITS
-    races = None if large else _routing_races(data, params, clock)
-    params = _with_routing_hint(data, params, clock, races)
+    tour_like = unsupported(data) is None
+    races = (
+        _routing_races(data, params, clock)
+        if tour_like and not large
+        else None
+    )
+    if tour_like:
+        params = _with_routing_hint(data, params, clock, races)
     hint = params.hint or ()
     if params.progress is not None and keeps_requirements(data, hint) and hint:
         requested = sum(r.value for d in data.delegations for r in d.requests)
@@ -231,21 +238,14 @@ def _with_routing_hint(
     clock: Clock,
     races: tuple[Race, Race] | None,
 ) -> SolveParams:
-    """Tour-like data (one delegation, no presenters, lunch or locks): let
-    the routing engine build tours and start from them when they serve
+    """For tour-like data (``routing.unsupported`` is None): let the
+    routing engine build tours and start from them when they serve
     more than the given hint. Alone, it searches until it stalls (in up to
     half the time); with ``races``, the better tours of the two when the
     second one ends. CP-SAT then improves them and proves what it can in
     the time left."""
-    from solvers.routing import (
-        ITERATIONS_PER_SECOND,
-        PATIENCE,
-        routing_hint,
-        unsupported,
-    )
+    from solvers.routing import ITERATIONS_PER_SECOND, PATIENCE, routing_hint
 
-    if unsupported(data) is not None:
-        return params
     if races is None:
         routed = routing_hint(
             data,
@@ -281,19 +281,14 @@ stalls); CP-SAT takes its core after."""
 def _routing_races(
     data: ProblemData, params: SolveParams, clock: Clock
 ) -> tuple[Race, Race] | None:
-    """For tour-like data when CP-SAT has two workers or more: PyVRP with
+    """For tour-like data, when CP-SAT has two workers or more: PyVRP with
     its defaults for the whole time (so PyVRP alone's course), and PyVRP
     with ``SECOND_NEIGHBOURS`` on another core until it stalls or its share
     ends; CP-SAT then takes that core over from the better tours
     (``routing.Race``)."""
-    from solvers.routing import (
-        SECOND_NEIGHBOURS,
-        SECOND_PATIENCE,
-        Race,
-        unsupported,
-    )
+    from solvers.routing import SECOND_NEIGHBOURS, SECOND_PATIENCE, Race
 
-    if params.workers < 2 or unsupported(data) is not None:
+    if params.workers < 2:
         return None
     limit = params.time_limit - clock.now() - RACE_MARGIN_S
     whole = Race(

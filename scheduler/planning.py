@@ -13,6 +13,7 @@ from rich.live import Live
 from rich.text import Text
 
 from scheduler.loading import load_instance
+from scheduler.whatif import Settings
 from solvers import Result, SolveParams, solve
 
 if TYPE_CHECKING:
@@ -99,13 +100,8 @@ def plan_command(
     from exports import write_all
     from exports.i18n import as_lang
 
-    params = SolveParams(
-        time_limit=time_limit,
-        workers=workers,
-        seed=seed,
-        log=log,
-        deterministic=deterministic,
-    )
+    settings = Settings(solver, time_limit, workers, seed, deterministic)
+    params = settings.params(log=log)
     instance = load_instance(instance_path)
     result = solve_with_progress(instance, solver, params, quiet)
     if result.conflicts:

@@ -45,6 +45,8 @@ from scheduler.scenario import (
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from solvers import SolveParams
+
 log = logging.getLogger(__name__)
 
 # --- jobs and where they run ------------------------------------------------
@@ -59,6 +61,17 @@ class Settings:
     workers: int = 2
     seed: int = 0
     deterministic: bool = False
+
+    def params(self, *, log: bool = False) -> SolveParams:
+        from solvers import SolveParams
+
+        return SolveParams(
+            time_limit=self.time_limit,
+            workers=self.workers,
+            seed=self.seed,
+            log=log,
+            deterministic=self.deterministic,
+        )
 
 
 @dataclass(frozen=True)
@@ -96,17 +109,10 @@ def make_job(label: str, instance: Instance, settings: Settings) -> PlanJob:
 
 def run_job(job: PlanJob) -> PlanOutcome:
     """Plan one instance; runs in a worker process or on a Dask worker."""
-    from solvers import SolveParams, solve
+    from solvers import solve
 
     instance = Instance.model_validate_json(job.instance_json)
-    s = job.settings
-    params = SolveParams(
-        time_limit=s.time_limit,
-        workers=s.workers,
-        seed=s.seed,
-        deterministic=s.deterministic,
-    )
-    result = solve(instance, s.solver, params)
+    result = solve(instance, job.settings.solver, job.settings.params())
     return PlanOutcome(
         label=job.label,
         status=str(result.status),

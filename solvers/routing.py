@@ -150,7 +150,7 @@ class Race:
 
     def __init__(
         self,
-        data: ProblemData,
+        model: RoutingModel,
         time_limit: float,
         seed: int,
         *,
@@ -162,7 +162,7 @@ class Race:
         from solvers.clock import Clock
 
         self.visits: tuple[PlannedVisit, ...] = ()
-        self._model = RoutingModel.build(data)
+        self._model = model
         self._watch = Watch()
         self._done = threading.Event()
         stops = (self._done,) if stop is None else (self._done, stop)

@@ -456,7 +456,7 @@ def test_the_race_returns_tours_the_verifier_accepts(
     tiny: toptw.Toptw,
 ) -> None:
     data = toptw.compile_toptw(tiny, 2)
-    race = Race(data, time_limit=0.3, seed=2)
+    race = Race(RoutingModel.build(data), time_limit=0.3, seed=2)
     visits = race.finish(wait=True)
     routes, starts, _ = toptw.tours_of(
         tiny, 2, Solution(Status.FEASIBLE, visits)
@@ -470,7 +470,7 @@ def test_the_race_stops_on_the_users_stop(tiny: toptw.Toptw) -> None:
     """Ctrl-C during a plan must not wait for the race's own limit."""
     data = toptw.compile_toptw(tiny, 2)
     stop = threading.Event()
-    race = Race(data, time_limit=600, seed=2, stop=stop)
+    race = Race(RoutingModel.build(data), time_limit=600, seed=2, stop=stop)
     started = time.perf_counter()
     stop.set()
     race.finish(wait=True)
@@ -483,7 +483,7 @@ def test_the_race_hands_over_its_best_tours_and_searches_on(
     """CP-SAT starts from the race's best tours so far, long before the
     race's own limit; PyVRP searches on until it is stopped."""
     data = toptw.compile_toptw(tiny, 2)
-    race = Race(data, time_limit=600, seed=2)
+    race = Race(RoutingModel.build(data), time_limit=600, seed=2)
     started = time.perf_counter()
     handed: tuple[PlannedVisit, ...] = ()
     while not handed and time.perf_counter() - started < 60:
@@ -503,7 +503,9 @@ def test_a_race_hands_over_what_it_held_after_so_many_iterations(
     tiny: toptw.Toptw,
 ) -> None:
     data = toptw.compile_toptw(tiny, 2)
-    race = Race(data, time_limit=5, seed=2, deterministic=True)
+    race = Race(
+        RoutingModel.build(data), time_limit=5, seed=2, deterministic=True
+    )
     assert schedule_value(data, race.handover(after=1)) == 15
     race.finish(wait=True)
     assert race.iterations == 5 * ITERATIONS_PER_SECOND
@@ -511,7 +513,7 @@ def test_a_race_hands_over_what_it_held_after_so_many_iterations(
 
 def test_a_race_with_patience_ends_when_it_stalls(tiny: toptw.Toptw) -> None:
     data = toptw.compile_toptw(tiny, 2)
-    race = Race(data, time_limit=600, seed=2, patience=100)
+    race = Race(RoutingModel.build(data), time_limit=600, seed=2, patience=100)
     race.finish(wait=True)
     # The tiny optimum is found at once: 100 more iterations, then stop.
     assert 100 <= race.iterations <= 200

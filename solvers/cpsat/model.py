@@ -286,20 +286,26 @@ def _routing_races(
     with ``SECOND_NEIGHBOURS`` on another core until it stalls or its share
     ends; CP-SAT then takes that core over from the better tours
     (``routing.Race``)."""
-    from solvers.routing import SECOND_NEIGHBOURS, SECOND_PATIENCE, Race
+    from solvers.routing import (
+        SECOND_NEIGHBOURS,
+        SECOND_PATIENCE,
+        Race,
+        RoutingModel,
+    )
 
     if params.workers < 2:
         return None
+    model = RoutingModel.build(data)
     limit = params.time_limit - clock.now() - RACE_MARGIN_S
     whole = Race(
-        data,
+        model,
         limit,
         params.seed,
         deterministic=clock.deterministic,
         stop=params.stop,
     )
     second = Race(
-        data,
+        model,
         HANDOVER_SHARE * limit,
         params.seed,
         neighbours=SECOND_NEIGHBOURS,

@@ -84,7 +84,7 @@ def unsupported(data: ProblemData) -> str | None:
         return "lunch breaks"
     if any(data.sites[s].department >= 0 for s in data.candidate_sites(0)):
         return "sites that need a presenter"
-    if data.vehicles and _pool(data) < 0:
+    if data.vehicles and delegation_pool(data) < 0:
         return "no vehicle pool holds the delegation"
     return None
 
@@ -493,7 +493,7 @@ class RoutingModel:
         """
         data = self.data
         d = data.delegations[DELEGATION]
-        pool = _pool(data)
+        pool = delegation_pool(data)
         served: set[int] = set()
         out = []
         for day, order in tours:
@@ -561,7 +561,7 @@ def _request(data: ProblemData, site: int, served: set[int]) -> int:
     return max(choices, key=lambda j: (requests[j].value, -j), default=-1)
 
 
-def _pool(data: ProblemData) -> int:
+def delegation_pool(data: ProblemData) -> int:
     """The first pool that holds the delegation; -1 when there are none.
 
     One delegation's outings never overlap, so a pool with enough

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from types import ModuleType
 
 import pytest
 
@@ -55,15 +56,21 @@ def plan(instance: Instance) -> Result:
 
 
 def without(
-    monkeypatch: pytest.MonkeyPatch, family: str, instance: Instance
+    monkeypatch: pytest.MonkeyPatch,
+    family: str,
+    instance: Instance,
+    *,
+    model: ModuleType = cpsat_model,
+    params: SolveParams = PARAMS,
 ) -> tuple[Schedule, set[int]]:
-    """Solve with ``add_<family>`` a no-op: the schedule and broken rules."""
+    """Solve with ``add_<family>`` of ``model`` a no-op: the schedule and
+    broken rules."""
 
     def skip(*args: object) -> None:
         return None
 
-    monkeypatch.setattr(cpsat_model, f"add_{family}", skip)
-    result = solve(instance, "cpsat", PARAMS)
+    monkeypatch.setattr(model, f"add_{family}", skip)
+    result = solve(instance, "cpsat", params)
     assert result.status is Status.OPTIMAL
     broken = {v.rule for v in violations(instance, result.schedule)}
     return result.schedule, broken

@@ -7,7 +7,9 @@
    time and added as cuts (``bounds.alone_caps``);
 3. a normal week is solved whole, lexicographically: served value first
    (proven optimal on the sample normal week in seconds), then travel and
-   presenter balance with the value held;
+   presenter balance with the value held; one delegation whose days are
+   all alike is solved so by the tour model (``tours.py``), which has no
+   symmetric copies of a tour on other days;
 4. a big week (more than ``LNS_FROM_VISITS`` candidate visits) is improved
    by large-neighbourhood search from a valid schedule (``lns.py``), with
    a linear-programming bound (``bounds.relaxation_bound``);
@@ -26,7 +28,7 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from ortools.sat.python import cp_model
 
@@ -61,7 +63,7 @@ if TYPE_CHECKING:
 
     from scheduler.problem import ProblemData
     from solvers.base import SolveParams
-    from solvers.routing import Race
+    from solvers.routing import Race, RoutingModel
 
 logger = logging.getLogger(__name__)
 
@@ -81,10 +83,37 @@ FAMILIES = (
 
 @dataclass(frozen=True)
 class Built:
+    data: ProblemData
     model: cp_model.CpModel
     vars: Variables
     objective: Objective | None
     build_s: float
+
+    def hint(self, visits: Sequence[PlannedVisit]) -> int:
+        assert self.objective is not None
+        return add_hints(
+            self.model, self.data, self.vars, self.objective, visits
+        )
+
+    def extract(self, solver: cp_model.CpSolver) -> tuple[PlannedVisit, ...]:
+        return extract(self.data, self.vars, solver)
+
+
+class Formulation(Protocol):
+    """A CP-SAT model of the data that ``_solve_whole`` can solve: the week
+    model (``Built``) or, for one delegation whose days are alike, the
+    tour model (``tours.Tours``)."""
+
+    @property
+    def model(self) -> cp_model.CpModel: ...
+    @property
+    def objective(self) -> Objective | None: ...
+    @property
+    def build_s(self) -> float: ...
+    def hint(self, visits: Sequence[PlannedVisit]) -> int: ...
+    def extract(
+        self, solver: cp_model.CpSolver
+    ) -> tuple[PlannedVisit, ...]: ...
 
 
 def build(
@@ -154,7 +183,7 @@ def build(
             add_value_caps(model, vars, caps)
     # 12. Objective: value, then travel, then presenter balance.
     goal = set_objective(model, data, vars) if objective else None
-    return Built(model, vars, goal, time.perf_counter() - started)
+    return Built(data, model, vars, goal, time.perf_counter() - started)
 
 
 LNS_FROM_VISITS = 300
@@ -173,9 +202,10 @@ def solve(data: ProblemData, params: SolveParams) -> Solution:
     a big one is improved neighbourhood by neighbourhood from the hint
     (or the greedy schedule), with a linear-programming bound.
     """
+    from solvers.cpsat import tours as tour_model
     from solvers.cpsat.bounds import alone_caps
     from solvers.cpsat.conflicts import static_conflicts
-    from solvers.routing import unsupported
+    from solvers.routing import RoutingModel, unsupported
 
     started = time.perf_counter()
     clock = Clock(params.deterministic)
@@ -188,9 +218,15 @@ def solve(data: ProblemData, params: SolveParams) -> Solution:
         )
     large = _candidate_visits(data) > LNS_FROM_VISITS
     tour_like = unsupported(data) is None
+    routing = RoutingModel.build(data) if tour_like and not large else None
     races = (
-        _routing_races(data, params, clock)
-        if tour_like and not large
+        _routing_races(routing, params, clock)
+        if routing is not None and routing.sites
+        else None
+    )
+    tours = (
+        routing
+        if routing is not None and tour_model.unfit(data, routing) is None
         else None
     )
     if tour_like:
@@ -209,10 +245,14 @@ def solve(data: ProblemData, params: SolveParams) -> Solution:
     deadline = params.time_limit
     if not large:
         if races is None:
-            return _solve_whole(data, params, caps, started, clock, deadline)
+            return _solve_whole(
+                data, params, caps, started, clock, deadline, tours=tours
+            )
         whole, second = races
         cores = replace(params, workers=params.workers - 1)
-        found = _solve_whole(data, cores, caps, started, clock, deadline)
+        found = _solve_whole(
+            data, cores, caps, started, clock, deadline, tours=tours
+        )
         proven = found.status == Status.OPTIMAL
         found = _better(data, found, second.visits)
         return _better(
@@ -279,23 +319,17 @@ stalls); CP-SAT takes its core after."""
 
 
 def _routing_races(
-    data: ProblemData, params: SolveParams, clock: Clock
+    model: RoutingModel, params: SolveParams, clock: Clock
 ) -> tuple[Race, Race] | None:
     """For tour-like data, when CP-SAT has two workers or more: PyVRP with
     its defaults for the whole time (so PyVRP alone's course), and PyVRP
     with ``SECOND_NEIGHBOURS`` on another core until it stalls or its share
     ends; CP-SAT then takes that core over from the better tours
     (``routing.Race``)."""
-    from solvers.routing import (
-        SECOND_NEIGHBOURS,
-        SECOND_PATIENCE,
-        Race,
-        RoutingModel,
-    )
+    from solvers.routing import SECOND_NEIGHBOURS, SECOND_PATIENCE, Race
 
     if params.workers < 2:
         return None
-    model = RoutingModel.build(data)
     limit = params.time_limit - clock.now() - RACE_MARGIN_S
     whole = Race(
         model,
@@ -445,6 +479,7 @@ def _solve_whole(
     clock: Clock,
     deadline: float,
     first_only: bool = False,
+    tours: RoutingModel | None = None,
 ) -> Solution:
     """The whole-week model, lexicographic in two phases.
 
@@ -452,11 +487,13 @@ def _solve_whole(
     found and minimizes travel, then presenter balance; when phase 1 could
     not prove its value optimal, phase 2 maximizes the weighted objective
     instead (value ≥ the value found), so the value may still grow.
-    ``first_only`` stops at the first schedule (a start for LNS).
+    ``first_only`` stops at the first schedule (a start for LNS);
+    ``tours`` (the data's routing model, when ``tours.unfit`` is None)
+    solves the tour model (``tours.py``) instead of the week's.
     """
     from solvers.cpsat.conflicts import explain_infeasible
 
-    built = build(data, caps=caps)
+    built = _formulation(data, caps, tours)
     goal = built.objective
     assert goal is not None
     model = built.model
@@ -469,6 +506,7 @@ def _solve_whole(
         "variables": float(len(model.proto.variables)),
         "constraints": float(len(model.proto.constraints)),
         "capped": float(len(caps)),
+        "tour_model": float(tours is not None),
     }
 
     def wall() -> float:
@@ -477,7 +515,7 @@ def _solve_whole(
     # Phase 1: the served value alone.
     goal.value_only(model)
     if hint:
-        missing = add_hints(model, data, built.vars, goal, hint)
+        missing = built.hint(hint)
         if missing:
             logger.warning(
                 "%d hinted visits are not candidate visits of the model",
@@ -512,7 +550,7 @@ def _solve_whole(
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         bound = min(bound, _floor(solver.best_objective_bound))
         best, value = (
-            extract(data, built.vars, solver),
+            built.extract(solver),
             int(solver.value(goal.value)),
         )
     if trusted and hinted > value:
@@ -530,7 +568,7 @@ def _solve_whole(
     stopped = params.stop is not None and params.stop.is_set()
     if left > 0.2 and not stopped and not first_only:
         model.clear_hints()  # type: ignore[no-untyped-call]
-        add_hints(model, data, built.vars, goal, best)
+        built.hint(best)
         if proven:
             goal.after_value(model, value)
             watcher.to_served = lambda _: value
@@ -544,7 +582,7 @@ def _solve_whole(
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             found = int(solver.value(goal.value))
             if found >= value:
-                best, value = extract(data, built.vars, solver), found
+                best, value = built.extract(solver), found
             if proven and code == cp_model.OPTIMAL:
                 status = Status.OPTIMAL
         elif code != cp_model.UNKNOWN:
@@ -560,6 +598,16 @@ def _solve_whole(
     return Solution(
         status, best, value, max(bound, value), wall(), stats=stats
     )
+
+
+def _formulation(
+    data: ProblemData, caps: Mapping[int, int], tours: RoutingModel | None
+) -> Formulation:
+    if tours is None:
+        return build(data, caps=caps)
+    from solvers.cpsat import tours as tour_model
+
+    return tour_model.build(data, tours)
 
 
 def _floor(bound: float) -> int:

@@ -604,10 +604,15 @@ def test_the_better_of_cpsat_and_the_race_is_kept(tiny: toptw.Toptw) -> None:
     data = toptw.compile_toptw(tiny, 2)
     tours = routing_hint(data, time_limit=0.3, seed=1)
     assert tours
-    weaker = Solution(Status.FEASIBLE, tours[:1], 5, 15)
+    weaker = Solution(Status.FEASIBLE, tours[:1], 5, 20)
     kept = cpsat_model._better(data, weaker, tours)
-    assert (kept.visits, kept.objective, kept.bound) == (tours, 15, 15)
+    assert (kept.visits, kept.objective, kept.bound) == (tours, 15, 20)
     assert kept.status == Status.FEASIBLE
+    # The race's tours reach CP-SAT's bound: proven optimal.
+    reached = cpsat_model._better(
+        data, dataclasses.replace(weaker, bound=15), tours
+    )
+    assert (reached.objective, reached.status) == (15, Status.OPTIMAL)
     proven = Solution(Status.OPTIMAL, tours, 15, 15)
     assert cpsat_model._better(data, proven, tours[:1]) is proven
     assert cpsat_model._better(data, proven, ()) is proven

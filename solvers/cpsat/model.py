@@ -363,9 +363,11 @@ def _better(
     if found.objective is not None and value <= found.objective:
         return found
     bound = max(value, found.bound if found.bound is not None else value)
+    # CP-SAT's bound holds for any schedule: tours that reach it are optimal.
+    proven = found.bound is not None and value >= found.bound
     return replace(
         found,
-        status=Status.FEASIBLE,
+        status=Status.OPTIMAL if proven else Status.FEASIBLE,
         visits=raced,
         objective=value,
         bound=bound,

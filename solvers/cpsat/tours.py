@@ -21,6 +21,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
@@ -104,11 +105,24 @@ class Tours:
     objective: Objective | None = None
     build_s: float = 0.0
 
+    @cached_property
     def at_site(self) -> dict[int, list[Stop]]:
+        """Site → its nodes (one per start range)."""
         by_site: dict[int, list[Stop]] = defaultdict(list)
         for stop in self.stops:
             by_site[stop.copy.site].append(stop)
-        return by_site
+        return dict(by_site)
+
+    @cached_property
+    def leaving(self) -> list[Lit]:
+        """The legs out of the lodging: one per tour."""
+        return [leg.literal for leg in self.legs if leg.tail == LODGING]
+
+    @property
+    def span(self) -> int:
+        """Minutes in a day (all days alike)."""
+        day = self.data.delegations[DELEGATION].days[0]
+        return day.hi - day.lo
 
     def duration(self, node: int) -> int:
         return self.data.sites[self.stops[node - 1].copy.site].duration
@@ -120,7 +134,7 @@ class Tours:
         by_day: dict[int, list[PlannedVisit]] = defaultdict(list)
         for v in visits:
             by_day[self.data.day_of(v.start)].append(v)
-        at_site = self.at_site()
+        at_site = self.at_site
         chosen: dict[int, int] = {}  # node → start on the day's clock
         order: list[list[int]] = []
         missing = 0
@@ -283,7 +297,7 @@ def _make_variables(
 
 def add_sites_once(model: cp_model.CpModel, tours: Tours) -> None:
     """A site is visited at most once: one of its ranges at most."""
-    for stops in tours.at_site().values():
+    for stops in tours.at_site.values():
         if len(stops) > 1:
             model.add_at_most_one(s.present for s in stops)
 
@@ -301,9 +315,8 @@ def add_tours(model: cp_model.CpModel, tours: Tours) -> None:
 def add_days(model: cp_model.CpModel, data: ProblemData, tours: Tours) -> None:
     """At most one tour a day."""
     days = len(data.delegations[DELEGATION].days)
-    leaving = [leg.literal for leg in tours.legs if leg.tail == LODGING]
-    if len(leaving) > days:
-        model.add(sum(leaving) <= days)
+    if len(tours.leaving) > days:
+        model.add(sum(tours.leaving) <= days)
 
 
 def add_travel(
@@ -311,8 +324,6 @@ def add_travel(
 ) -> None:
     """Leave at the day's start at the earliest, one place at a time with
     travel between places, back at the lodging by the day's end."""
-    d = data.delegations[DELEGATION]
-    span = d.days[0].hi - d.days[0].lo
     for leg in tours.legs:
         if leg.tail == LODGING:
             head = tours.stops[leg.head - 1]
@@ -320,7 +331,7 @@ def add_travel(
         elif leg.head == LODGING:
             tail = tours.stops[leg.tail - 1]
             end = tail.start + tours.duration(leg.tail) + leg.travel
-            model.add(end <= span).only_enforce_if(leg.literal)
+            model.add(end <= tours.span).only_enforce_if(leg.literal)
         else:
             tail, head = tours.stops[leg.tail - 1], tours.stops[leg.head - 1]
             model.add(
@@ -335,7 +346,7 @@ def add_day_limits(
     """At most ``max_per_day`` visits a tour: a visit's rank on its tour
     is one more than its predecessor's."""
     cap = data.delegations[DELEGATION].max_per_day
-    if len(tours.at_site()) <= cap:
+    if len(tours.at_site) <= cap:
         return
     rank = {
         s.node: model.new_int_var(1, cap, f"rank_{s.node}")
@@ -365,7 +376,7 @@ def add_requests(
             model.add_exactly_one(by_request[j])
         elif len(by_request[j]) > 1:
             model.add_at_most_one(by_request[j])
-    at_site = tours.at_site()
+    at_site = tours.at_site
     for site, literals in by_site.items():
         model.add(sum(literals) == sum(s.present for s in at_site[site]))
 
@@ -380,7 +391,6 @@ def add_aggregates(
     Σ_c present(c)·(duration(c) + min travel into c)
         + tours·min travel back  ≤  days·(day.hi − day.lo)
     """
-    d = data.delegations[DELEGATION]
     into: dict[int, int] = {}
     for leg in tours.legs:
         if leg.head != LODGING:
@@ -389,13 +399,12 @@ def add_aggregates(
     if not into or not home:
         return
     back = min(leg.travel for leg in home)
-    leaving = [leg.literal for leg in tours.legs if leg.tail == LODGING]
     load = sum(
         s.present * (tours.duration(s.node) + into.get(s.node, 0))
         for s in tours.stops
     )
-    span = d.days[0].hi - d.days[0].lo
-    model.add(load + back * sum(leaving) <= len(d.days) * span)
+    days = len(data.delegations[DELEGATION].days)
+    model.add(load + back * sum(tours.leaving) <= days * tours.span)
 
 
 def set_objective(
@@ -407,8 +416,9 @@ def set_objective(
     longest: dict[int, int] = defaultdict(int)
     for leg in tours.legs:
         longest[leg.tail] = max(longest[leg.tail], leg.travel)
+    # Each visit leaves by one leg, the lodging once a tour.
     days = len(data.delegations[DELEGATION].days)
-    most_travel = sum(longest.values()) + days * longest[LODGING]
+    most_travel = sum(longest.values()) + (days - 1) * longest[LODGING]
     requested = sum(r.value for r in data.delegations[DELEGATION].requests)
     objective = Objective(
         value=value,

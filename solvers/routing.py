@@ -89,53 +89,6 @@ def unsupported(data: ProblemData) -> str | None:
     return None
 
 
-def routing_hint(
-    data: ProblemData,
-    time_limit: float,
-    seed: int = 0,
-    *,
-    patience: int | None = None,
-    clock: Clock | None = None,
-    stops: Collection[threading.Event] = (),
-) -> tuple[PlannedVisit, ...] | None:
-    """Tours for the data's one delegation, as visits, or None.
-
-    None when the data has features routing cannot model (see
-    ``unsupported``) or nothing to route. The visits start at the earliest
-    slot their tour allows, serve one request each and respect every rule
-    the routing model covers, so they form a feasible schedule.
-
-    Parameters
-    ----------
-    data
-        The integer problem data (one delegation, no presenters or lunch).
-    time_limit
-        Seconds PyVRP may search.
-    seed
-        PyVRP's random seed (the same seed and time give the same tours on
-        an idle machine; PyVRP's search is single-threaded).
-    patience
-        Also stop after this many PyVRP iterations without a better
-        solution (about 1,500–3,000 iterations a second on 100 sites), to
-        hand over to CP-SAT early; None: search for the whole time limit.
-    clock
-        A deterministic clock bounds PyVRP by iterations instead of
-        seconds (``ITERATIONS_PER_SECOND`` of them a second) and is
-        charged for the iterations run.
-    stops
-        Setting any of them ends the search early (the best tours so far
-        count).
-    """
-    reason = unsupported(data)
-    if reason is not None:
-        log.debug("routing hint skipped: %s", reason)
-        return None
-    model = RoutingModel.build(data)
-    if not model.sites:
-        return None
-    return model.solve(time_limit, seed, patience, clock, stops)
-
-
 class Race:
     """PyVRP searching on a thread of its own while the caller goes on.
 
@@ -341,9 +294,34 @@ class RoutingModel:
     ) -> tuple[PlannedVisit, ...]:
         """PyVRP's best tours, timed; () when it found no feasible ones.
 
-        ``watch`` sees the search as it goes (it does not change its
-        course: the same seed follows the same trajectory); ``neighbours``
-        replaces PyVRP's granular neighbourhood size (50)."""
+        The visits start at the earliest slot their tour allows, serve one
+        request each and respect every rule the routing model covers, so
+        they form a feasible schedule.
+
+        Parameters
+        ----------
+        time_limit
+            Seconds PyVRP may search.
+        seed
+            PyVRP's random seed (the same seed and time give the same tours
+            on an idle machine; PyVRP's search is single-threaded).
+        patience
+            Also stop after this many PyVRP iterations without a better
+            solution (about 1,500–3,000 iterations a second on 100 sites),
+            to hand over to CP-SAT early; None: search for the whole time.
+        clock
+            A deterministic clock bounds PyVRP by iterations instead of
+            seconds (``ITERATIONS_PER_SECOND`` of them a second) and is
+            charged for the iterations run.
+        stops
+            Setting any of them ends the search early (the best tours so
+            far count).
+        watch
+            Sees the search as it goes (it does not change its course: the
+            same seed follows the same trajectory).
+        neighbours
+            Replaces PyVRP's granular neighbourhood size (50).
+        """
         import pyvrp
         from pyvrp.exceptions import PenaltyBoundWarning
         from pyvrp.IteratedLocalSearch import IteratedLocalSearchParams

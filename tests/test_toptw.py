@@ -35,7 +35,6 @@ from solvers.routing import (
     Race,
     RoutingModel,
     Watch,
-    routing_hint,
     unsupported,
 )
 
@@ -361,13 +360,13 @@ def _timeline_accepts(
 
 
 @pytest.mark.parametrize(("m", "best"), [(1, 12), (2, 15)])
-def test_routing_hint_finds_the_hand_optimum(
+def test_routing_finds_the_hand_optimum(
     tiny: toptw.Toptw, m: int, best: int
 ) -> None:
     data = toptw.compile_toptw(tiny, m)
-    assert RoutingModel.build(data).periodic
-    hint = routing_hint(data, time_limit=0.2, seed=1)
-    assert hint is not None
+    model = RoutingModel.build(data)
+    assert model.periodic
+    hint = model.solve(time_limit=0.2, seed=1)
     routes, starts, _ = toptw.tours_of(
         tiny, m, Solution(Status.FEASIBLE, hint)
     )
@@ -395,11 +394,12 @@ def test_pyvrps_penalty_warning_does_not_reach_the_user(
     monkeypatch.setattr(pyvrp, "solve", warning)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        assert routing_hint(toptw.compile_toptw(tiny, 2), 0.1, seed=1)
+        model = RoutingModel.build(toptw.compile_toptw(tiny, 2))
+        assert model.solve(0.1, seed=1)
     assert not [w for w in caught if w.category is PenaltyBoundWarning]
 
 
-def test_routing_hint_handles_days_that_differ(tiny: toptw.Toptw) -> None:
+def test_routing_handles_days_that_differ(tiny: toptw.Toptw) -> None:
     # Vertex 2 (7 points) only open on day 1: copies per day, one vehicle
     # type a day; all three still fit in two tours ([1] or [1, 3] on day 0,
     # [2] or [2, 3] on day 1): 15.
@@ -408,9 +408,9 @@ def test_routing_hint_handles_days_that_differ(tiny: toptw.Toptw) -> None:
     sites = list(data.sites)
     sites[1] = dataclasses.replace(sites[1], open=((h + 100, h + 500),))
     data = dataclasses.replace(data, sites=tuple(sites), _cache={})
-    assert not RoutingModel.build(data).periodic
-    hint = routing_hint(data, time_limit=0.2, seed=1)
-    assert hint is not None
+    model = RoutingModel.build(data)
+    assert not model.periodic
+    hint = model.solve(time_limit=0.2, seed=1)
     assert (
         sum(data.delegations[0].requests[v.request].value for v in hint) == 15
     )
@@ -418,7 +418,7 @@ def test_routing_hint_handles_days_that_differ(tiny: toptw.Toptw) -> None:
     assert _timeline_accepts(data, hint)
 
 
-def test_routing_hint_declines_what_it_cannot_model(
+def test_routing_declines_what_it_cannot_model(
     tiny: toptw.Toptw,
 ) -> None:
     data = toptw.compile_toptw(tiny, 1)
@@ -430,23 +430,14 @@ def test_routing_hint_declines_what_it_cannot_model(
             dataclasses.replace(day, lunch_minutes=30) for day in d.days
         ),
     )
-    assert (
-        routing_hint(
-            dataclasses.replace(data, delegations=(lunch,), _cache={}), 0.1
-        )
-        is None
+    assert unsupported(
+        dataclasses.replace(data, delegations=(lunch,), _cache={})
     )
-    assert (
-        routing_hint(
-            dataclasses.replace(data, delegations=(d, d), _cache={}), 0.1
-        )
-        is None
+    assert unsupported(
+        dataclasses.replace(data, delegations=(d, d), _cache={})
     )
     hosted = tuple(dataclasses.replace(s, department=0) for s in data.sites)
-    assert (
-        routing_hint(dataclasses.replace(data, sites=hosted, _cache={}), 0.1)
-        is None
-    )
+    assert unsupported(dataclasses.replace(data, sites=hosted, _cache={}))
 
 
 # --- the routing race beside CP-SAT ------------------------------------------
@@ -602,7 +593,7 @@ def test_tour_like_data_skips_the_greedy_warm_start(
 
 def test_the_better_of_cpsat_and_the_race_is_kept(tiny: toptw.Toptw) -> None:
     data = toptw.compile_toptw(tiny, 2)
-    tours = routing_hint(data, time_limit=0.3, seed=1)
+    tours = RoutingModel.build(data).solve(time_limit=0.3, seed=1)
     assert tours
     weaker = Solution(Status.FEASIBLE, tours[:1], 5, 20)
     kept = cpsat_model._better(data, weaker, tours)

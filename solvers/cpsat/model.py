@@ -218,19 +218,21 @@ def solve(data: ProblemData, params: SolveParams) -> Solution:
         )
     large = _candidate_visits(data) > LNS_FROM_VISITS
     tour_like = unsupported(data) is None
-    routing = RoutingModel.build(data) if tour_like and not large else None
+    routing = RoutingModel.build(data) if tour_like else None
     races = (
         _routing_races(routing, params, clock)
-        if routing is not None and routing.sites
+        if routing is not None and routing.sites and not large
         else None
     )
     tours = (
         routing
-        if routing is not None and tour_model.unfit(data, routing) is None
+        if routing is not None
+        and not large
+        and tour_model.unfit(data, routing) is None
         else None
     )
-    if tour_like:
-        params = _with_routing_hint(data, params, clock, races)
+    if routing is not None and routing.sites:
+        params = _with_routing_hint(routing, params, clock, races)
     hint = params.hint or ()
     if params.progress is not None and keeps_requirements(data, hint) and hint:
         requested = sum(r.value for d in data.delegations for r in d.requests)
@@ -273,7 +275,7 @@ def solve(data: ProblemData, params: SolveParams) -> Solution:
 
 
 def _with_routing_hint(
-    data: ProblemData,
+    routing: RoutingModel,
     params: SolveParams,
     clock: Clock,
     races: tuple[Race, Race] | None,
@@ -284,15 +286,12 @@ def _with_routing_hint(
     half the time); with ``races``, the better tours of the two when the
     second one ends. CP-SAT then improves them and proves what it can in
     the time left."""
-    from solvers.routing import ITERATIONS_PER_SECOND, PATIENCE, routing_hint
+    from solvers.routing import ITERATIONS_PER_SECOND, PATIENCE
 
+    data = routing.data
     if races is None:
-        routed = routing_hint(
-            data,
-            params.time_limit / 2,
-            params.seed,
-            patience=PATIENCE,
-            clock=clock,
+        routed = routing.solve(
+            params.time_limit / 2, params.seed, PATIENCE, clock
         )
     else:
         whole, second = races

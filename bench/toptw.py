@@ -774,7 +774,11 @@ NOTES = (
     "(windows, Tmax, each vertex once); a rejected solution counts as "
     "100 %. `> BKS` counts scores above the best known. `proven "
     "optimal`: the solver's bound equals its verified score; `open "
-    "closed`: of those, cases BKS.tsv does not list as optimal."
+    "closed`: of those, cases BKS.tsv does not list as optimal. "
+    "Ours (`cpsat`) runs alone on the machine with 2 workers. PyVRP is "
+    "single-threaded: its rows from 2026-12-01 on were run two cases at "
+    "a time, one a core (`bench/toptw.py --solver none --peer pyvrp "
+    "--cases ...` twice), nothing else running."
 )
 
 

@@ -18,6 +18,8 @@ and vans), presenters, lunch, locked visits.
 
 Prizes are ``value × W`` with W above any possible total travel, so the
 tours maximise served value first and travel second, as the product does.
+A search ends as soon as its tours serve every request: none can be worth
+more (travel is then left to CP-SAT).
 When every day looks the same (same length, same start ranges relative to
 the day's start), the days are interchangeable vehicles of one type on one
 relative clock (the TOPTW case); otherwise each day is its own vehicle type
@@ -36,7 +38,7 @@ from typing import TYPE_CHECKING, Any, cast
 from solvers.base import PlannedVisit
 
 if TYPE_CHECKING:
-    from collections.abc import Collection
+    from collections.abc import Callable, Collection
 
     import pyvrp
 
@@ -116,7 +118,7 @@ class Race:
 
         self.visits: tuple[PlannedVisit, ...] = ()
         self._model = model
-        self._watch = Watch()
+        self._watch = Watch(model.serves_all)
         self._done = threading.Event()
         stops = (self._done,) if stop is None else (self._done, stop)
         clock = Clock(deterministic)
@@ -174,13 +176,27 @@ class Race:
 
 class Watch:
     """Sees PyVRP's search as it goes (its callbacks protocol): the best
-    feasible solution, and after which iteration each one was found."""
+    feasible solution, and after which iteration each one was found.
 
-    def __init__(self) -> None:
+    With ``serves_all``, ``served_all`` is set once the best tours serve
+    every request: no tours can be worth more, so the search may stop.
+    """
+
+    def __init__(
+        self, serves_all: Callable[[pyvrp.Solution], bool] | None = None
+    ) -> None:
         self.best: pyvrp.Solution | None = None
         self.iterations = 0
         self.ended = threading.Event()
+        self.served_all = threading.Event()
+        self._serves_all = serves_all
         self._found: list[tuple[int, pyvrp.Solution]] = []
+
+    def _new_best(self, best: pyvrp.Solution, iterations: int) -> None:
+        self._found.append((iterations, best))
+        self.best = best
+        if self._serves_all is not None and self._serves_all(best):
+            self.served_all.set()
 
     def after(self, iterations: int) -> pyvrp.Solution | None:
         """The best once ``iterations`` were run (or at the end)."""
@@ -199,8 +215,7 @@ class Watch:
         # initial solution is never improved (no ``on_best`` call).
         done = self.iterations + 1
         if best is not self.best and best.is_feasible():
-            self._found.append((done, best))
-            self.best = best
+            self._new_best(best, done)
         self.iterations = done  # last: ``after`` reads ``_found`` then
 
     def on_best(self, best: pyvrp.Solution) -> None:
@@ -211,8 +226,7 @@ class Watch:
 
     def on_end(self, result: pyvrp.Result) -> None:
         if result.best.is_feasible() and result.best is not self.best:
-            self.best = result.best
-            self._found.append((self.iterations, result.best))
+            self._new_best(result.best, self.iterations)
 
 
 class _Stopped:
@@ -344,8 +358,9 @@ class RoutingModel:
         criteria = [limit]
         if patience is not None:
             criteria.append(NoImprovement(patience))
-        if stops:
-            criteria.append(_Stopped(stops))
+        # Tours that serve every request cannot be bettered in value.
+        watch = Watch(self.serves_all) if watch is None else watch
+        criteria.append(_Stopped((*stops, watch.served_all)))
         ils = IteratedLocalSearchParams(
             # PyVRP calls the five methods of its callbacks protocol.
             callbacks=cast("pyvrp.IteratedLocalSearchCallbacks", watch)
@@ -386,6 +401,25 @@ class RoutingModel:
             tours.append((day, order))
         return self.visits(tours)
 
+    @property
+    def weight(self) -> int:
+        """A value point's prize: above any total travel of the tours, so
+        that they serve the most value first and travel least second."""
+        days = self.data.delegations[DELEGATION].days
+        return sum(day.hi - day.lo for day in days) + 1
+
+    def serves_all(self, best: pyvrp.Solution) -> bool:
+        """Do these (feasible) tours serve every request of the delegation?"""
+        requests = self.data.delegations[DELEGATION].requests
+        requested = sum(r.value for r in requests)
+        if best.prizes() < requested * self.weight:
+            return False  # each served request brings its value's prize
+        served = self.visits_of(best)
+        value = sum(
+            requests[v.request].value for v in served if v.request >= 0
+        )
+        return value >= requested
+
     def pyvrp_data(self) -> pyvrp.ProblemData:
         """The PyVRP ProblemData: location 0 the lodging, then the sites."""
         import numpy as np
@@ -403,8 +437,7 @@ class RoutingModel:
                 if s != t:
                     matrix[i, j] = data.travel[s][t]
         spans = [day.hi - day.lo for day in d.days]
-        # One value point outweighs all travel: value first, travel second.
-        weight = sum(spans) + 1
+        weight = self.weight
         prize = dict(zip(self.sites, self.prize, strict=True))
         # The copies of a site (one per start range) exclude each other.
         by_site: dict[int, list[int]] = {}

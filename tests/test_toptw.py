@@ -472,8 +472,9 @@ def test_the_race_hands_over_its_best_tours_and_searches_on(
     tiny: toptw.Toptw,
 ) -> None:
     """CP-SAT starts from the race's best tours so far, long before the
-    race's own limit; PyVRP searches on until it is stopped."""
-    data = toptw.compile_toptw(tiny, 2)
+    race's own limit; PyVRP searches on until it is stopped (one tour
+    cannot serve all three sites, so nothing ends the search before)."""
+    data = toptw.compile_toptw(tiny, 1)
     race = Race(RoutingModel.build(data), time_limit=600, seed=2)
     started = time.perf_counter()
     handed: tuple[PlannedVisit, ...] = ()
@@ -481,11 +482,11 @@ def test_the_race_hands_over_its_best_tours_and_searches_on(
         time.sleep(0.05)
         handed = race.handover()
     routes, starts, _ = toptw.tours_of(
-        tiny, 2, Solution(Status.FEASIBLE, handed)
+        tiny, 1, Solution(Status.FEASIBLE, handed)
     )
-    verdict = toptw.verify(tiny, 2, routes, starts)
+    verdict = toptw.verify(tiny, 1, routes, starts)
     assert verdict.ok, verdict.errors
-    assert verdict.score == 15
+    assert verdict.score == 12
     assert race.finish() == handed
     assert race.iterations > 0
 
@@ -493,21 +494,33 @@ def test_the_race_hands_over_its_best_tours_and_searches_on(
 def test_a_race_hands_over_what_it_held_after_so_many_iterations(
     tiny: toptw.Toptw,
 ) -> None:
-    data = toptw.compile_toptw(tiny, 2)
+    data = toptw.compile_toptw(tiny, 1)
     race = Race(
         RoutingModel.build(data), time_limit=5, seed=2, deterministic=True
     )
-    assert schedule_value(data, race.handover(after=1)) == 15
+    assert schedule_value(data, race.handover(after=1)) == 12
     race.finish(wait=True)
     assert race.iterations == 5 * ITERATIONS_PER_SECOND
 
 
 def test_a_race_with_patience_ends_when_it_stalls(tiny: toptw.Toptw) -> None:
-    data = toptw.compile_toptw(tiny, 2)
+    data = toptw.compile_toptw(tiny, 1)
     race = Race(RoutingModel.build(data), time_limit=600, seed=2, patience=100)
     race.finish(wait=True)
     # The tiny optimum is found at once: 100 more iterations, then stop.
     assert 100 <= race.iterations <= 200
+
+
+def test_a_race_ends_once_its_tours_serve_every_request(
+    tiny: toptw.Toptw,
+) -> None:
+    """Two tours serve all three sites (15): no tours can be worth more, so
+    the race ends at once instead of searching for its whole limit."""
+    data = toptw.compile_toptw(tiny, 2)
+    race = Race(RoutingModel.build(data), time_limit=30, seed=2)
+    visits = race.finish(wait=True)
+    assert schedule_value(data, visits) == 15
+    assert race.iterations < 1_000  # a full run: hundreds of thousands
 
 
 class _Tours:
@@ -538,6 +551,17 @@ def test_watch_tells_the_best_after_any_iteration_count() -> None:
     assert watch.after(3) is later
     watch.ended.set()
     assert watch.after(99) is later
+
+
+def test_watch_tells_when_the_best_serves_every_request() -> None:
+    enough = _Tours()
+    watch = Watch(lambda best: best is enough)
+    _iterate(watch, _Tours())
+    assert not watch.served_all.is_set()
+    _iterate(watch, _Tours(feasible=False))
+    assert not watch.served_all.is_set()
+    _iterate(watch, enough)
+    assert watch.served_all.is_set()
 
 
 def test_cpsat_races_pyvrp_twice_and_keeps_the_better_tours(

@@ -33,6 +33,7 @@ import logging
 import threading
 import warnings
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, cast
 
 from solvers.base import PlannedVisit
@@ -401,24 +402,28 @@ class RoutingModel:
             tours.append((day, order))
         return self.visits(tours)
 
-    @property
+    @cached_property
     def weight(self) -> int:
         """A value point's prize: above any total travel of the tours, so
         that they serve the most value first and travel least second."""
         days = self.data.delegations[DELEGATION].days
         return sum(day.hi - day.lo for day in days) + 1
 
+    @cached_property
+    def requested(self) -> int:
+        """The value of every request: no tours can serve more."""
+        return sum(r.value for r in self.data.delegations[DELEGATION].requests)
+
     def serves_all(self, best: pyvrp.Solution) -> bool:
-        """Do these (feasible) tours serve every request of the delegation?"""
-        requests = self.data.delegations[DELEGATION].requests
-        requested = sum(r.value for r in requests)
-        if best.prizes() < requested * self.weight:
+        """Do these (feasible) tours serve every request of the delegation?
+        Called on each new best, so the prizes are checked first."""
+        from solvers.cpsat.hints import schedule_value
+
+        if best.prizes() < self.requested * self.weight:
             return False  # each served request brings its value's prize
-        served = self.visits_of(best)
-        value = sum(
-            requests[v.request].value for v in served if v.request >= 0
+        return (
+            schedule_value(self.data, self.visits_of(best)) >= self.requested
         )
-        return value >= requested
 
     def pyvrp_data(self) -> pyvrp.ProblemData:
         """The PyVRP ProblemData: location 0 the lodging, then the sites."""

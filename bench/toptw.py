@@ -778,7 +778,15 @@ NOTES = (
     "Ours (`cpsat`) runs alone on the machine with 2 workers. PyVRP is "
     "single-threaded: its rows from 2026-12-01 on were run two cases at "
     "a time, one a core (`bench/toptw.py --solver none --peer pyvrp "
-    "--cases ...` twice), nothing else running."
+    "--cases ...` twice), nothing else running. Rows are from runs "
+    "between 2026-11-23 and 2026-12-01 (`git blame` on the TSV dates each). "
+    "The machine of 2026-11-23 searched faster: 57 of ours re-run on "
+    "2026-12-01 found the same score in 53, at up to twice the time to "
+    "best. So PyVRP alone's rows of that day (c_r_rc_100_100 m=1–2, "
+    "c_r_rc_200_100 m=1, pr01_10 m=1–2 and 9 more) had more search a "
+    "second than ours beside them; so did ours on c_r_rc_100_100 m=1 "
+    "(but c101–c104), written by the solver of that day (before the tour "
+    "model)."
 )
 
 

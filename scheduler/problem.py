@@ -117,6 +117,11 @@ class DelegationData:
     from_lodging: tuple[int, ...]
     to_lodging: tuple[int, ...]
 
+    @property
+    def requested_value(self) -> int:
+        """Σ value of its requests: no schedule serves it more."""
+        return sum(r.value for r in self.requests)
+
 
 @dataclass(frozen=True)
 class VehicleData:
@@ -153,6 +158,11 @@ class ProblemData:
 
     def day_of(self, minute: int) -> int:
         return minute // self.day_length
+
+    @property
+    def requested_value(self) -> int:
+        """Σ value of every request: no schedule serves more."""
+        return sum(d.requested_value for d in self.delegations)
 
     def day_span(self, k: int) -> Window:
         """Day k's band of minutes, [k·L, (k+1)·L), L = ``day_length``."""

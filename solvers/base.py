@@ -9,6 +9,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import threading
+    from collections.abc import Sequence
+
+    from scheduler.problem import ProblemData
 
 
 class Status(enum.StrEnum):
@@ -29,6 +32,16 @@ class PlannedVisit:
     presenter: int = -1
     request: int = -1
     pool: int = -1
+
+
+def schedule_value(data: ProblemData, visits: Sequence[PlannedVisit]) -> int:
+    """Served value of a schedule (e.g. a hint): Σ value of the requests
+    its visits claim to serve."""
+    return sum(
+        data.delegations[v.delegation].requests[v.request].value
+        for v in visits
+        if v.request >= 0
+    )
 
 
 @dataclass(frozen=True)

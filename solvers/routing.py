@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, cast
 
-from solvers.base import PlannedVisit
+from solvers.base import PlannedVisit, schedule_value
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection
@@ -412,13 +412,11 @@ class RoutingModel:
     @cached_property
     def requested(self) -> int:
         """The value of every request: no tours can serve more."""
-        return sum(r.value for r in self.data.delegations[DELEGATION].requests)
+        return self.data.delegations[DELEGATION].requested_value
 
     def serves_all(self, best: pyvrp.Solution) -> bool:
         """Do these (feasible) tours serve every request of the delegation?
         Called on each new best, so the prizes are checked first."""
-        from solvers.cpsat.hints import schedule_value
-
         if best.prizes() < self.requested * self.weight:
             return False  # each served request brings its value's prize
         return (

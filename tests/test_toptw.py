@@ -27,9 +27,8 @@ from scheduler.errors import InputError
 from scheduler.problem import ProblemData
 from scheduler.timeline import Timeline
 from solvers import SolveParams, solve_data
-from solvers.base import PlannedVisit, Solution, Status
+from solvers.base import PlannedVisit, Solution, Status, schedule_value
 from solvers.cpsat import model as cpsat_model
-from solvers.cpsat.hints import schedule_value
 from solvers.routing import (
     ITERATIONS_PER_SECOND,
     Race,

@@ -22,16 +22,6 @@ if TYPE_CHECKING:
     from solvers.cpsat.variables import Variables, VisitVars
 
 
-def schedule_value(data: ProblemData, hint: Sequence[PlannedVisit]) -> int:
-    """Served value of a schedule (e.g. a hint): Σ value of the requests
-    its visits claim to serve."""
-    return sum(
-        data.delegations[v.delegation].requests[v.request].value
-        for v in hint
-        if v.request >= 0
-    )
-
-
 def add_hints(
     model: cp_model.CpModel,
     data: ProblemData,

@@ -142,9 +142,7 @@ class Neighbourhoods:
         # Room to gain: up to the delegation's cap (its best alone).
         weights = [
             0.2
-            + self.caps.get(
-                d, sum(r.value for r in self.data.delegations[d].requests)
-            )
+            + self.caps.get(d, self.data.delegations[d].requested_value)
             - got[d]
             for d in candidates
         ]

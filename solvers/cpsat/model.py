@@ -32,7 +32,13 @@ from typing import TYPE_CHECKING, Protocol
 
 from ortools.sat.python import cp_model
 
-from solvers.base import PlannedVisit, Progress, Solution, Status
+from solvers.base import (
+    PlannedVisit,
+    Progress,
+    Solution,
+    Status,
+    schedule_value,
+)
 from solvers.clock import Clock
 from solvers.cpsat.constraints.aggregates import (
     add_aggregates,
@@ -48,7 +54,7 @@ from solvers.cpsat.constraints.site_capacity import add_site_capacity
 from solvers.cpsat.constraints.vehicles import add_vehicles
 from solvers.cpsat.constraints.visit_days import add_visit_days
 from solvers.cpsat.engine import new_solver
-from solvers.cpsat.hints import add_hints, schedule_value
+from solvers.cpsat.hints import add_hints
 from solvers.cpsat.objective import Objective, set_objective
 from solvers.cpsat.variables import Expr, Variables, make_variables
 
@@ -235,7 +241,7 @@ def solve(data: ProblemData, params: SolveParams) -> Solution:
         params = _with_routing_hint(routing, params, clock, races)
     hint = params.hint or ()
     if params.progress is not None and keeps_requirements(data, hint) and hint:
-        requested = sum(r.value for d in data.delegations for r in d.requests)
+        requested = data.requested_value
         now = time.perf_counter() - started
         params.progress(Progress(schedule_value(data, hint), requested, now))
     # One delegation's cap is the whole problem: the main solve bounds it.
@@ -435,7 +441,7 @@ def _solve_by_lns(
     from solvers.cpsat.bounds import relaxation_bound
     from solvers.cpsat.lns import improve
 
-    requested = sum(r.value for d in data.delegations for r in d.requests)
+    requested = data.requested_value
     found = relaxation_bound(data, caps)
     bound = requested if found is None else min(found, requested)
     best: list[int] = []

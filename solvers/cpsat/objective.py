@@ -120,7 +120,7 @@ def set_objective(
     value_weight = slack + 1
     model.maximize(value_weight * value - travel_weight * travel - balance)
     requested = sum(
-        r.value for d in vars.delegations for r in data.delegations[d].requests
+        data.delegations[d].requested_value for d in vars.delegations
     )
     objective = Objective(
         value=value,

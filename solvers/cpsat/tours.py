@@ -419,7 +419,7 @@ def set_objective(
     # Each visit leaves by one leg, the lodging once a tour.
     days = len(data.delegations[DELEGATION].days)
     most_travel = sum(longest.values()) + (days - 1) * longest[LODGING]
-    requested = sum(r.value for r in data.delegations[DELEGATION].requests)
+    requested = data.delegations[DELEGATION].requested_value
     objective = Objective(
         value=value,
         travel=travel,

@@ -780,14 +780,12 @@ NOTES = (
     "a time, one a core (`bench/toptw.py --solver none --peer pyvrp "
     "--cases ...` twice), nothing else running. Rows are from runs "
     "between 2026-11-23 and 2026-12-01 (`git blame` on the TSV dates each). "
-    "The machine of 2026-11-23 searched faster: 51 of ours from that day "
-    "re-run on 2026-12-01 found the same score in 48, with 1.5 times the "
-    "time to best (median; 1.1 for 39 rows of 2026-11-30). So PyVRP "
-    "alone's rows of that day (c_r_rc_100_100 m=1–2, "
+    "The machine of 2026-11-23 searched faster: 76 of ours from that day "
+    "re-run on 2026-12-01 with the current solver found the same score in "
+    "72, with 1.8 times the time to best (median; 1.1 for 39 rows of "
+    "2026-11-30). So PyVRP alone's rows of that day (c_r_rc_100_100 m=1–2, "
     "c_r_rc_200_100 m=1, pr01_10 m=1–2 and 9 more) had more search a "
-    "second than ours beside them; so did ours on c_r_rc_100_100 m=1 "
-    "(but c101–c104), written by the solver of that day (before the tour "
-    "model)."
+    "second than ours beside them."
 )
 
 

@@ -166,8 +166,9 @@ def measure(
     """One size and solver, in this process (run it in a fresh one)."""
     from scheduler.build import to_schedule
     from scheduler.check import violations
-    from scheduler.problem import compile_instance
-    from solvers import SolveParams, solve_data
+    from scheduler.compile import compile_instance
+    from scheduler.problem import SolveParams
+    from solvers import solve
 
     t0 = time.perf_counter()
     instance, factor = make_instance(catalog_path, n, seed, base)
@@ -175,7 +176,7 @@ def measure(
     data = compile_instance(instance)
     t2 = time.perf_counter()
     first = FirstSolution(t2)
-    solution = solve_data(
+    solution = solve(
         data,
         solver,
         SolveParams(

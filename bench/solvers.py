@@ -53,12 +53,13 @@ def measure(
 ) -> dict[str, Any]:
     """One week and solver, in this process (run it in a fresh one)."""
     from scheduler.check import served_value, violations
-    from scheduler.loading import load_instance
-    from solvers import SolveParams, solve
+    from scheduler.problem import SolveParams
+    from visits.planning import plan_week
+    from whatif.scenario import load_instance
 
     instance = load_instance(WEEKS / f"{week}.yaml")
     first = FirstSolution()
-    result = solve(
+    result = plan_week(
         instance,
         solver,
         SolveParams(

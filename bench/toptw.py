@@ -65,7 +65,7 @@ from scheduler.problem import (
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
-    from solvers.base import Progress, Solution
+    from scheduler.problem.solution import Progress, Solution
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO.parent / "shared" / "bench" / "toptw"
@@ -547,7 +547,8 @@ def solve_ours(
     pool: bool = True,
 ) -> Outcome:
     """The product's solver on the compiled ProblemData."""
-    from solvers import SolveParams, solve_data
+    from scheduler.problem import SolveParams
+    from solvers import solve
 
     data = compile_toptw(inst, m, pool=pool)
     improvements: list[tuple[float, float]] = []
@@ -559,7 +560,7 @@ def solve_ours(
         if not improvements or p.objective > improvements[-1][1]:
             improvements.append((time.perf_counter() - started, p.objective))
 
-    solution = solve_data(
+    solution = solve(
         data,
         solver,
         SolveParams(

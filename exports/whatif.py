@@ -18,7 +18,8 @@ from rich.text import Text
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from scheduler.whatif import Bottleneck, Row, WhatIf
+    from whatif.bottlenecks import Bottleneck
+    from whatif.report import Row, WhatIf
 
 MINUS = "−"
 

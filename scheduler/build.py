@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from scheduler.kpis import compute_kpis
@@ -13,11 +14,23 @@ from scheduler.model import (
     Visit,
     visit_id,
 )
-from scheduler.reasons import unserved_reasons
+from scheduler.problem.reasons import unserved_reasons
+from scheduler.reasons import words_of
 
 if TYPE_CHECKING:
-    from scheduler.problem import ProblemData
-    from solvers.base import Solution
+    from scheduler.problem import ProblemData, Solution, Status
+
+
+@dataclass(frozen=True)
+class Result:
+    """A planned week: the calendar schedule and the solver's figures."""
+
+    status: Status
+    schedule: Schedule
+    objective: float | None
+    bound: float | None
+    wall_s: float
+    conflicts: tuple[str, ...] = ()
 
 
 def to_schedule(
@@ -56,7 +69,9 @@ def to_schedule(
             )
         )
     served = {(v.delegation, v.request) for v in solution.visits}
-    reasons = unserved_reasons(data, solution.visits, served, instance)
+    reasons = unserved_reasons(
+        data, solution.visits, served, words_of(instance)
+    )
     unserved = [
         Unserved(
             delegation=data.delegations[d].name,

@@ -20,7 +20,6 @@ import itertools
 import math
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from scheduler.model import (
     Delegation,
@@ -29,13 +28,10 @@ from scheduler.model import (
     Schedule,
     Site,
     Visit,
-    format_clock,
     visit_id,
 )
-from scheduler.travel import TravelTimes
-
-if TYPE_CHECKING:
-    from pathlib import Path
+from scheduler.problem.travel import TravelTimes
+from scheduler.problem.windows import format_clock
 
 DAY = 1440
 """Minutes in a day; horizon minute m lies on day m // DAY."""
@@ -976,50 +972,3 @@ def _locked(week: Week, placed: list[Placed]) -> list[Violation]:
                 )
             )
     return found
-
-
-# --- the command ---------------------------------------------------------------
-
-
-def check_files(instance_path: Path, schedule_path: Path) -> int:
-    """`visits check`: print violations and KPIs; 1 on a violation, else 0."""
-    import click
-
-    from scheduler.kpis import compute_kpis, kpi_rows
-    from scheduler.loading import load_instance, load_schedule
-
-    instance = load_instance(instance_path)
-    schedule = load_schedule(schedule_path)
-    found = violations(instance, schedule)
-    for v in found:
-        click.echo(str(v))
-    if schedule.instance != instance.name:
-        click.echo(
-            f'warning: the schedule was planned for "{schedule.instance}", '
-            f'not "{instance.name}"'
-        )
-    value = served_value(instance, schedule)
-    objective = schedule.solver.objective
-    if objective is not None and not math.isclose(objective, value):
-        click.echo(
-            f"warning: the solver reports objective {objective:g}, but the "
-            f"served value recomputed from the visits is {value}"
-        )
-    _print_kpis(kpi_rows(compute_kpis(instance, schedule)))
-    if found:
-        click.echo(f"INVALID: {len(found)} violation(s)")
-        return 1
-    click.echo(f"valid: every hard rule holds; served value {value}")
-    return 0
-
-
-def _print_kpis(rows: list[tuple[str, str]]) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title="KPIs", show_header=True)
-    table.add_column("KPI")
-    table.add_column("value", justify="right")
-    for name, value in rows:
-        table.add_row(name, value)
-    Console(width=100).print(table)

@@ -30,13 +30,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
 
+from scheduler.compile import compile_instance
 from scheduler.errors import InputError, Problem
 from scheduler.loading import load_catalog
 from scheduler.model import Catalog, Delegation, Horizon, Instance
-from scheduler.problem import ProblemData, compile_instance
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from scheduler.problem import ProblemData
 
 T = TypeVar("T")
 

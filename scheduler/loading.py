@@ -346,10 +346,17 @@ def load_delegations_csv(path: Path) -> list[Delegation]:
     return _read_delegations_csv(path).delegations
 
 
-def load_instance(path: str | Path) -> Instance:
-    """Load a week (YAML/JSON) with its catalog, or a scenario file."""
+def load_week(path: str | Path) -> Instance:
+    """Load a week (YAML/JSON) with its catalog.
+
+    ``whatif.scenario.load_instance`` takes a scenario file as well.
+    """
     path = Path(path)
-    data = read_document(path)
+    return week_from_document(read_document(path), path)
+
+
+def week_from_document(data: Any, path: Path) -> Instance:
+    """The week a parsed file holds; one clear error if it is no mapping."""
     file = str(path)
     if not isinstance(data, dict):
         raise InputError(
@@ -361,11 +368,6 @@ def load_instance(path: str | Path) -> Instance:
                 )
             ]
         )
-    if "base" in data and "changes" in data:
-        from scheduler.scenario import load_scenario
-
-        scenario: Instance = load_scenario(path, data)
-        return scenario
     return instance_from_mapping(data, path)
 
 
@@ -553,18 +555,3 @@ def load_schedule(path: str | Path) -> Schedule:
             ]
         )
     return _validate(Schedule, data, str(path))
-
-
-def warnings(instance: Instance) -> list[str]:
-    """Requests that can never be served, in words (``visits validate``)."""
-    from scheduler.reasons import static_reason
-
-    out = []
-    for d in instance.delegations:
-        for j, r in enumerate(d.requests):
-            reason = static_reason(instance, d, j)
-            if reason:
-                out.append(
-                    f'delegation "{d.id}", request {j} ({r.label}): {reason}'
-                )
-    return out

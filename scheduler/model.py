@@ -23,6 +23,8 @@ from pydantic import (
     model_validator,
 )
 
+from scheduler.problem.windows import format_clock
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HHMM = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 
@@ -38,10 +40,6 @@ def parse_clock(text: str) -> int:
     if minutes >= 60 or hours > 24 or (hours == 24 and minutes):
         raise ValueError(f'"{text}" is not a time of day (00:00 to 24:00)')
     return hours * 60 + minutes
-
-
-def format_clock(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def _parse_range(value: Any) -> Any:

@@ -1,102 +1,58 @@
-"""Solvers behind one interface: ``solve(instance, solver=...) -> Result``."""
+"""Solvers behind one interface: ``solve(data, solver=...) -> Solution``.
+
+Solvers read the integer contract (``scheduler.problem``) and nothing of
+calendars, files or exports; ``visits.planning`` compiles a week, calls
+``solve`` and maps the answer back to calendar times.
+"""
 
 from __future__ import annotations
 
-import importlib
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from solvers.base import (
-    PlannedVisit,
-    Progress,
-    Solution,
-    SolveParams,
-    Status,
-)
+from scheduler.problem import SolveParams
+from solvers import cpsat, greedy
+from solvers.pyvrp_warm_start import unsupported
 
 if TYPE_CHECKING:
-    from scheduler.model import Instance, Schedule
-    from scheduler.problem import ProblemData
+    from scheduler.problem import ProblemData, Solution
 
-SOLVERS = {"cpsat": "solvers.cpsat", "greedy": "solvers.greedy"}
+SOLVERS = ("cpsat", "greedy")
+"""The names ``visits plan --solver`` takes."""
 
-__all__ = [
-    "SOLVERS",
-    "PlannedVisit",
-    "Progress",
-    "Result",
-    "Solution",
-    "SolveParams",
-    "Status",
-    "solve",
-    "solve_data",
-]
-
-
-@dataclass(frozen=True)
-class Result:
-    status: Status
-    schedule: Schedule
-    objective: float | None
-    bound: float | None
-    wall_s: float
-    conflicts: tuple[str, ...] = ()
-
-
-def solve_data(
-    data: ProblemData, solver: str = "cpsat", params: SolveParams | None = None
-) -> Solution:
-    """Solve integer problem data with the named solver."""
-    if solver not in SOLVERS:
-        raise ValueError(
-            f"unknown solver {solver!r}; choose one of {', '.join(SOLVERS)}"
-        )
-    from solvers.routing import unsupported
-
-    params = params or SolveParams()
-    # Tour-like data gets its warm start from the routing engine, which
-    # the greedy pass would only delay (seconds on wide windows).
-    tours = unsupported(data) is None
-    if (
-        solver == "cpsat"
-        and params.hint is None
-        and params.warm_start
-        and not tours
-    ):
-        from solvers.greedy import best_effort
-
-        started = time.perf_counter()
-        hint = best_effort(data).visits
-        # The warm start is part of the time limit (on wide windows it
-        # takes seconds); a deterministic plan counts work, not seconds.
-        spent = 0.0 if params.deterministic else time.perf_counter() - started
-        params = replace(
-            params, hint=hint, time_limit=max(0.1, params.time_limit - spent)
-        )
-    module = importlib.import_module(SOLVERS[solver])
-    solution: Solution = module.solve(data, params)
-    return solution
+__all__ = ["SOLVERS", "solve"]
 
 
 def solve(
-    instance: Instance,
-    solver: str = "cpsat",
-    params: SolveParams | None = None,
-) -> Result:
-    """Plan a week: compile, solve, and map back to calendar times."""
-    from scheduler.build import to_schedule
-    from scheduler.problem import compile_instance
+    data: ProblemData, solver: str = "cpsat", params: SolveParams | None = None
+) -> Solution:
+    """Solve integer problem data with the named solver."""
+    params = params or SolveParams()
+    if solver == "greedy":
+        return greedy.solve(data, params)
+    if solver == "cpsat":
+        return cpsat.solve(data, _with_greedy_start(data, params))
+    raise ValueError(
+        f"unknown solver {solver!r}; choose one of {', '.join(SOLVERS)}"
+    )
 
+
+def _with_greedy_start(data: ProblemData, params: SolveParams) -> SolveParams:
+    """CP-SAT starts from the greedy schedule unless it was given a hint.
+
+    Tour-like data gets its warm start from the routing engine instead,
+    which the greedy pass would only delay (seconds on wide windows).
+    """
+    if params.hint is not None or not params.warm_start:
+        return params
+    if unsupported(data) is None:
+        return params
     started = time.perf_counter()
-    data = compile_instance(instance)
-    solution = solve_data(data, solver, params)
-    schedule = to_schedule(instance, data, solution, solver)
-    return Result(
-        status=solution.status,
-        schedule=schedule,
-        objective=solution.objective,
-        bound=solution.bound,
-        wall_s=time.perf_counter() - started,
-        conflicts=solution.conflicts,
+    hint = greedy.best_effort(data).visits
+    # The warm start is part of the time limit (on wide windows it takes
+    # seconds); a deterministic plan counts work, not seconds.
+    spent = 0.0 if params.deterministic else time.perf_counter() - started
+    return replace(
+        params, hint=hint, time_limit=max(0.1, params.time_limit - spent)
     )

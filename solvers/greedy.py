@@ -21,14 +21,15 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from scheduler.timeline import Blocker, Timeline
-from solvers.base import PlannedVisit, Solution, Status
+from scheduler.problem.reasons import describe, unserved_reasons, when
+from scheduler.problem.solution import PlannedVisit, Solution, Status
+from scheduler.problem.timeline import Blocker, Timeline
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from scheduler.problem import ProblemData
-    from solvers.base import SolveParams
+    from scheduler.problem.solution import SolveParams
 
 Task = tuple[int, int]
 """A request to place: (delegation, request index)."""
@@ -235,8 +236,6 @@ def sites_to_try(data: ProblemData, d: int, j: int) -> list[int]:
 
 def conflicts(data: ProblemData, plan: Plan) -> tuple[str, ...]:
     """What kept the plan from being complete, in words."""
-    from scheduler.reasons import describe, unserved_reasons, when
-
     out = []
     for k, blocker in plan.broken_locks:
         lock = data.locked[k]

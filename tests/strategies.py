@@ -16,6 +16,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from scheduler.compile import compile_instance
 from scheduler.model import (
     Department,
     Instance,
@@ -23,8 +24,7 @@ from scheduler.model import (
     TravelSettings,
     VehiclePool,
 )
-from scheduler.problem import compile_instance
-from scheduler.timeline import Timeline
+from scheduler.problem.timeline import Timeline
 from tests.factories import (
     MONDAY,
     make_catalog,

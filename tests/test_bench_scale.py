@@ -18,10 +18,11 @@ from bench import scale
 from bench.common import append_row, read_rows
 from scheduler.build import to_schedule
 from scheduler.check import violations
+from scheduler.compile import compile_instance
 from scheduler.loading import catalog_problems, load_catalog
 from scheduler.model import Catalog
-from scheduler.problem import compile_instance
-from solvers import SolveParams, solve_data
+from scheduler.problem import SolveParams
+from solvers import solve
 
 CATALOG = scale.CATALOG
 
@@ -157,7 +158,7 @@ def test_make_instance_120_is_planned_by_greedy_without_violations(
     assert len(instance.catalog.presenters) == 2 * len(catalog.presenters)
 
     data = compile_instance(instance)
-    solution = solve_data(
+    solution = solve(
         data, "greedy", SolveParams(time_limit=5.0, workers=1, seed=1)
     )
     schedule = to_schedule(instance, data, solution, "greedy")

@@ -17,7 +17,6 @@ import pytest
 from click.testing import CliRunner
 
 from scheduler.check import Violation, served_value, violations
-from scheduler.cli import main
 from scheduler.model import (
     DateTimeRange,
     Delegation,
@@ -32,7 +31,7 @@ from scheduler.model import (
     Visit,
     visit_id,
 )
-from scheduler.travel import TravelTimes
+from scheduler.problem.travel import TravelTimes
 from tests.factories import (
     MONDAY,
     at,
@@ -42,6 +41,7 @@ from tests.factories import (
     make_presenter,
     make_site,
 )
+from visits.cli import main
 
 # --- helpers -----------------------------------------------------------------
 
@@ -913,7 +913,7 @@ def test_the_judge_knows_no_solver(module: str) -> None:
     compiled ProblemData, the builder or a solver."""
     allowed = {
         "scheduler.model",
-        "scheduler.travel",
+        "scheduler.problem.travel",
         "scheduler.loading",
         "scheduler.check",
         "scheduler.kpis",

@@ -13,15 +13,11 @@ import threading
 import pytest
 from ortools.sat.python import cp_model
 
+from scheduler.build import Result
 from scheduler.check import served_value, violations
-from scheduler.model import (
-    Instance,
-    LockedVisit,
-    TravelEntry,
-    TravelSettings,
-)
-from scheduler.problem import compile_instance
-from solvers import PlannedVisit, Progress, Result, SolveParams, Status, solve
+from scheduler.compile import compile_instance
+from scheduler.model import Instance, LockedVisit, TravelEntry, TravelSettings
+from scheduler.problem import PlannedVisit, Progress, SolveParams, Status
 from solvers.clock import Clock
 from solvers.cpsat import model as cpsat_model
 from solvers.cpsat import solve as cpsat_solve
@@ -36,12 +32,13 @@ from tests.factories import (
     make_presenter,
     make_site,
 )
+from visits.planning import plan_week
 
 PARAMS = SolveParams(time_limit=2.0, workers=1, seed=0)
 
 
 def plan(instance: Instance, params: SolveParams = PARAMS) -> Result:
-    result = solve(instance, "cpsat", params)
+    result = plan_week(instance, "cpsat", params)
     assert violations(instance, result.schedule) == []
     assert result.objective == served_value(instance, result.schedule)
     return result
@@ -189,7 +186,7 @@ def test_required_requests_that_cannot_both_be_served_are_named() -> None:
         sites=[site, make_site("s2")],
         presenters=[make_presenter("p1"), make_presenter("p2")],
     )
-    result = solve(make_instance(catalog, [a, b]), "cpsat", PARAMS)
+    result = plan_week(make_instance(catalog, [a, b]), "cpsat", PARAMS)
     assert result.status is Status.INFEASIBLE
     assert result.schedule.visits == []
     [conflict] = result.conflicts
@@ -207,7 +204,7 @@ def test_conflict_names_the_presenters_when_they_are_the_limit() -> None:
     )
     a = make_delegation("a", requests=[{"site": "s1", "required": True}])
     b = make_delegation("b", requests=[{"site": "s2", "required": True}])
-    result = solve(make_instance(catalog, [a, b]), "cpsat", PARAMS)
+    result = plan_week(make_instance(catalog, [a, b]), "cpsat", PARAMS)
     [conflict] = result.conflicts
     assert "requires site s1 (request 0)" in conflict
     assert "requires site s2 (request 0)" in conflict
@@ -223,7 +220,7 @@ def test_conflict_with_a_locked_visit_names_the_lock() -> None:
     a = make_delegation("a", requests=[{"site": "s2"}])
     b = make_delegation("b", requests=[{"site": "s1", "required": True}])
     lock = LockedVisit(delegation="a", site="s1", start=at("10:00"))
-    result = solve(
+    result = plan_week(
         make_instance(catalog, [a, b], locked=[lock]), "cpsat", PARAMS
     )
     [conflict] = result.conflicts
@@ -234,7 +231,7 @@ def test_conflict_with_a_locked_visit_names_the_lock() -> None:
 def test_a_required_request_that_never_fits_is_named_before_solving() -> None:
     d = make_delegation(requests=[{"site": "s1", "required": True}])
     catalog = make_catalog(sites=[make_site(capacity=5)])
-    result = solve(make_instance(catalog, [d]), "cpsat", PARAMS)
+    result = plan_week(make_instance(catalog, [d]), "cpsat", PARAMS)
     assert result.status is Status.INFEASIBLE
     assert result.conflicts == (
         'delegation "d1" requires site s1 (request 0): it can never be '
@@ -244,7 +241,7 @@ def test_a_required_request_that_never_fits_is_named_before_solving() -> None:
 
 def test_a_lock_outside_opening_hours_cannot_be_kept() -> None:
     lock = LockedVisit(delegation="d1", site="s1", start=at("16:30"))
-    result = solve(make_instance(locked=[lock]), "cpsat", PARAMS)
+    result = plan_week(make_instance(locked=[lock]), "cpsat", PARAMS)
     assert result.status is Status.INFEASIBLE
     [conflict] = result.conflicts
     assert "locked at site s1 at 16:30 on day 1: it cannot be kept" in conflict

@@ -20,6 +20,7 @@ from types import ModuleType
 
 import pytest
 
+from scheduler.build import Result
 from scheduler.check import served_value, violations
 from scheduler.model import (
     Instance,
@@ -30,7 +31,7 @@ from scheduler.model import (
     TravelSettings,
     VehiclePool,
 )
-from solvers import Result, SolveParams, Status, solve
+from scheduler.problem import SolveParams, Status
 from solvers.cpsat import model as cpsat_model
 from tests.factories import (
     MONDAY,
@@ -41,13 +42,14 @@ from tests.factories import (
     make_presenter,
     make_site,
 )
+from visits.planning import plan_week
 
 PARAMS = SolveParams(time_limit=2.0, workers=1, seed=0)
 
 
 def plan(instance: Instance) -> Result:
     """CP-SAT's schedule, judged: valid, objective recomputed, optimal."""
-    result = solve(instance, "cpsat", PARAMS)
+    result = plan_week(instance, "cpsat", PARAMS)
     assert result.status is Status.OPTIMAL
     assert violations(instance, result.schedule) == []
     assert result.objective == served_value(instance, result.schedule)
@@ -70,7 +72,7 @@ def without(
         return None
 
     monkeypatch.setattr(model, f"add_{family}", skip)
-    result = solve(instance, "cpsat", params)
+    result = plan_week(instance, "cpsat", params)
     assert result.status is Status.OPTIMAL
     broken = {v.rule for v in violations(instance, result.schedule)}
     return result.schedule, broken

@@ -17,12 +17,16 @@ import pytest
 from click.testing import CliRunner
 
 import bench.toptw as toptw
+from scheduler.build import Result
 from scheduler.check import violations
-from scheduler.cli import main
-from scheduler.loading import load_instance, load_schedule
-from solvers import Result, SolveParams, solve, solve_data
+from scheduler.loading import load_schedule
+from scheduler.problem import SolveParams
+from solvers import solve
 from solvers.cpsat import model as cpsat_model
 from tests.test_toptw import TINY
+from visits.cli import main
+from visits.planning import plan_week
+from whatif.scenario import load_instance
 
 NORMAL = (
     Path(__file__).resolve().parent.parent
@@ -51,10 +55,10 @@ def test_a_deterministic_plan_ignores_the_wall_clock(
         monkeypatch.setattr(cpsat_model, "LNS_FROM_VISITS", 0)
     instance = load_instance(NORMAL)
     params = SolveParams(time_limit=1.0, workers=2, deterministic=True)
-    calm = solve(instance, "cpsat", params)
-    again = solve(instance, "cpsat", params)
+    calm = plan_week(instance, "cpsat", params)
+    again = plan_week(instance, "cpsat", params)
     racing_clock(monkeypatch)
-    raced = solve(instance, "cpsat", params)
+    raced = plan_week(instance, "cpsat", params)
     assert visits_of(calm) == visits_of(again) == visits_of(raced)
     assert calm.objective == raced.objective
     assert not violations(instance, calm.schedule)
@@ -66,9 +70,9 @@ def test_the_racing_clock_does_cut_a_wall_clock_search_short(
     """The clock the test above races would change a wall-bounded plan."""
     data = toptw.compile_toptw(toptw.parse(TINY, "c901"), 2)
     params = SolveParams(time_limit=5.0, workers=1, warm_start=False)
-    calm = solve_data(data, "cpsat", params)
+    calm = solve(data, "cpsat", params)
     racing_clock(monkeypatch)
-    raced = solve_data(data, "cpsat", params)
+    raced = solve(data, "cpsat", params)
     assert calm.status == "OPTIMAL"
     assert raced.status != "OPTIMAL"
 
@@ -78,9 +82,9 @@ def test_the_routing_warm_start_counts_iterations_not_seconds(
 ) -> None:
     data = toptw.compile_toptw(toptw.parse(TINY, "c901"), 2)
     params = SolveParams(time_limit=1.0, workers=2, deterministic=True)
-    calm = solve_data(data, "cpsat", params)
+    calm = solve(data, "cpsat", params)
     racing_clock(monkeypatch)
-    raced = solve_data(data, "cpsat", params)
+    raced = solve(data, "cpsat", params)
     assert calm.visits == raced.visits
     assert calm.objective == raced.objective
 

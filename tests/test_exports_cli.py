@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 from icalendar import Calendar
 
-from scheduler.cli import main
 from scheduler.model import Schedule
+from visits.cli import main
 
 EXAMPLE = (
     Path(__file__).parent.parent / "instances/medellin/weeks/example.yaml"

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from scheduler.cli import main
+from scheduler.compile import compile_instance
 from scheduler.errors import InputError
 from scheduler.generate import (
     ROBUST_MIN_STARTS,
@@ -21,15 +21,16 @@ from scheduler.generate import (
     generate_week_file,
     week_start,
 )
-from scheduler.loading import load_catalog, load_instance
+from scheduler.loading import load_catalog
 from scheduler.model import Instance
-from scheduler.problem import compile_instance
 from tests.factories import (
     make_catalog,
     make_delegation,
     make_instance,
     make_presenter,
 )
+from visits.cli import main
+from whatif.scenario import load_instance
 
 ROOT = Path(__file__).parents[1]
 CATALOG = ROOT / "instances" / "medellin" / "catalog.yaml"
@@ -120,8 +121,15 @@ def test_sizes_around_eight_with_a_long_tail(big: dict[str, Any]) -> None:
     assert any(size >= 20 for size in sizes)
 
 
-LANGUAGE = {"CO": "es", "MX": "es", "US": "en", "GB": "en", "BR": "pt",
-            "FR": "fr", "KR": "ko"}
+LANGUAGE = {
+    "CO": "es",
+    "MX": "es",
+    "US": "en",
+    "GB": "en",
+    "BR": "pt",
+    "FR": "fr",
+    "KR": "ko",
+}
 
 
 def test_languages_follow_the_country(big: dict[str, Any]) -> None:
@@ -146,8 +154,10 @@ def test_stays_of_one_to_four_days_inside_the_week(
 
 
 def _target(request: dict[str, Any]) -> str:
-    return f"site:{request['site']}" if "site" in request else (
-        f"topic:{request['topic']}"
+    return (
+        f"site:{request['site']}"
+        if "site" in request
+        else (f"topic:{request['topic']}")
     )
 
 
@@ -167,7 +177,9 @@ def test_requests_mix_sites_and_topics_without_repeats(
 
 def test_popular_topics_are_asked_more(big: dict[str, Any]) -> None:
     topics = [
-        r["topic"] for d in big["delegations"] for r in d["requests"]
+        r["topic"]
+        for d in big["delegations"]
+        for r in d["requests"]
         if "topic" in r
     ]
     assert topics.count("urbanism") > topics.count("resilience")
@@ -243,9 +255,7 @@ def test_comfortable_starts_counted_by_hand() -> None:
     assert comfortable_starts(compile_instance(instance), 0, 0) == 30
     # Presenter only 09:00-11:00: starts 09:00..10:00 = 5.
     catalog = make_catalog(
-        presenters=[
-            make_presenter(availability={"mon": ["09:00-11:00"]})
-        ]
+        presenters=[make_presenter(availability={"mon": ["09:00-11:00"]})]
     )
     instance = make_instance(catalog=catalog)
     assert comfortable_starts(compile_instance(instance), 0, 0) == 5
@@ -262,7 +272,11 @@ def _header_command(path: Path) -> dict[str, str]:
 
 @pytest.mark.parametrize(
     ("name", "delegations", "low", "high"),
-    [("normal", 15, 50, 75), ("peak", 60, 220, 280), ("surge", 200, 800, 1000)],
+    [
+        ("normal", 15, 50, 75),
+        ("peak", 60, 220, 280),
+        ("surge", 200, 800, 1000),
+    ],
 )
 def test_committed_weeks_are_reproduced_by_their_header(
     name: str, delegations: int, low: int, high: int
@@ -288,8 +302,19 @@ def test_cli_generate(tmp_path: Path) -> None:
     out = tmp_path / "w.yaml"
     result = CliRunner().invoke(
         main,
-        ["generate", "--catalog", str(CATALOG), "--week", "2026-W48",
-         "--delegations", "4", "--seed", "3", "--out", str(out)],
+        [
+            "generate",
+            "--catalog",
+            str(CATALOG),
+            "--week",
+            "2026-W48",
+            "--delegations",
+            "4",
+            "--seed",
+            "3",
+            "--out",
+            str(out),
+        ],
     )
     assert result.exit_code == 0, result.output
     assert len(load_instance(out).delegations) == 4
@@ -299,8 +324,17 @@ def test_cli_generate(tmp_path: Path) -> None:
 def test_cli_generate_bad_week(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         main,
-        ["generate", "--catalog", str(CATALOG), "--week", "48",
-         "--delegations", "4", "--out", str(tmp_path / "w.yaml")],
+        [
+            "generate",
+            "--catalog",
+            str(CATALOG),
+            "--week",
+            "48",
+            "--delegations",
+            "4",
+            "--out",
+            str(tmp_path / "w.yaml"),
+        ],
     )
     assert result.exit_code == 2
     assert "is not an ISO week" in result.stderr

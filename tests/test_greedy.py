@@ -13,6 +13,7 @@ import datetime as dt
 import pytest
 
 from scheduler.check import served_value, violations
+from scheduler.compile import compile_instance
 from scheduler.model import (
     Instance,
     LockedVisit,
@@ -21,8 +22,7 @@ from scheduler.model import (
     TravelSettings,
     VehiclePool,
 )
-from scheduler.problem import compile_instance
-from solvers import SolveParams, Status, solve
+from scheduler.problem import SolveParams, Status
 from solvers.greedy import best_effort
 from solvers.greedy import solve as greedy_solve
 from tests.factories import (
@@ -34,11 +34,12 @@ from tests.factories import (
     make_presenter,
     make_site,
 )
+from visits.planning import plan_week
 
 
 def plan(instance: Instance) -> Schedule:
     """Greedy schedule, checked: valid, and its objective is recomputed."""
-    result = solve(instance, "greedy", SolveParams())
+    result = plan_week(instance, "greedy", SolveParams())
     assert result.status is Status.FEASIBLE
     schedule = result.schedule
     assert violations(instance, schedule) == []

@@ -18,18 +18,16 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from scheduler.cli import main
 from scheduler.errors import InputError, Problem
 from scheduler.loading import (
     CSV_COLUMNS,
     load_catalog,
     load_delegations_csv,
-    load_instance,
     load_schedule,
     parse_requests,
-    warnings,
 )
 from scheduler.model import Schedule, SolverInfo, Visit
+from scheduler.reasons import warnings
 from tests.factories import (
     at,
     make_catalog,
@@ -38,13 +36,17 @@ from tests.factories import (
     make_presenter,
     make_site,
 )
+from visits.cli import main
+from whatif.scenario import load_instance
 
 ROOT = Path(__file__).parents[1]
 WEEKS = ROOT / "instances" / "medellin" / "weeks"
 DELETE = object()
 """Marks a field to remove instead of setting."""
 
-WEEKDAYS = {day: ["08:00-17:00"] for day in ("mon", "tue", "wed", "thu", "fri")}
+WEEKDAYS = {
+    day: ["08:00-17:00"] for day in ("mon", "tue", "wed", "thu", "fri")
+}
 BASE_CATALOG: dict[str, Any] = {
     "name": "test",
     "timezone": "America/Bogota",
@@ -76,10 +78,18 @@ BASE_CATALOG: dict[str, Any] = {
         },
     ],
     "presenters": [
-        {"id": "ana", "name": "Ana", "department": "metro",
-         "languages": ["es", "en"]},
-        {"id": "ben", "name": "Ben", "department": "rutan",
-         "languages": ["es"]},
+        {
+            "id": "ana",
+            "name": "Ana",
+            "department": "metro",
+            "languages": ["es", "en"],
+        },
+        {
+            "id": "ben",
+            "name": "Ben",
+            "department": "rutan",
+            "languages": ["es"],
+        },
     ],
     "vehicles": [{"id": "van", "seats": 15, "count": 2}],
 }
@@ -111,8 +121,12 @@ BASE_WEEK: dict[str, Any] = {
         },
     ],
     "locked": [
-        {"delegation": "d1", "site": "cable", "start": "2026-11-23T09:00",
-         "presenter": "ana"},
+        {
+            "delegation": "d1",
+            "site": "cable",
+            "start": "2026-11-23T09:00",
+            "presenter": "ana",
+        },
     ],
 }
 
@@ -163,9 +177,9 @@ def assert_problem(
     """One problem names ``file`` and ``path`` and says ``text``."""
     matches = [p for p in problems if p.path == path]
     assert matches, f"no problem at {path!r}: {problems}"
-    assert any(
-        Path(p.file) == file and text in p.message for p in matches
-    ), matches
+    assert any(Path(p.file) == file and text in p.message for p in matches), (
+        matches
+    )
 
 
 def test_base_instance_is_valid(tmp_path: Path) -> None:
@@ -177,102 +191,219 @@ def test_base_instance_is_valid(tmp_path: Path) -> None:
 
 INVALID = [
     # schema: a required field is missing
-    ("week", {"delegations[0].name": DELETE},
-     "delegations[0].name", "required field is missing"),
+    (
+        "week",
+        {"delegations[0].name": DELETE},
+        "delegations[0].name",
+        "required field is missing",
+    ),
     # schema: wrong type
-    ("week", {"delegations[0].size": "twelve"},
-     "delegations[0].size", "valid integer"),
+    (
+        "week",
+        {"delegations[0].size": "twelve"},
+        "delegations[0].size",
+        "valid integer",
+    ),
     # schema: a field the model does not know (a typo)
-    ("week", {"delegations[0].sise": 8},
-     "delegations[0].sise", "unknown field"),
+    (
+        "week",
+        {"delegations[0].sise": 8},
+        "delegations[0].sise",
+        "unknown field",
+    ),
     # schema: country not ISO 3166 alpha-2
-    ("week", {"delegations[0].country": "USA"},
-     "delegations[0].country", "pattern"),
+    (
+        "week",
+        {"delegations[0].country": "USA"},
+        "delegations[0].country",
+        "pattern",
+    ),
     # schema: priority out of 1..5
-    ("week", {"delegations[0].priority": 7},
-     "delegations[0].priority", "less than or equal to 5"),
+    (
+        "week",
+        {"delegations[0].priority": 7},
+        "delegations[0].priority",
+        "less than or equal to 5",
+    ),
     # schema: a request with both a site and a topic
-    ("week", {"delegations[0].requests[0].topic": "mobility"},
-     "delegations[0].requests[0]", "exactly one of site or topic"),
+    (
+        "week",
+        {"delegations[0].requests[0].topic": "mobility"},
+        "delegations[0].requests[0]",
+        "exactly one of site or topic",
+    ),
     # schema: lunch longer than its window
-    ("week", {"delegations[0].lunch": {"window": "12:00-13:00",
-                                       "minutes": 90}},
-     "delegations[0].lunch", "do not fit"),
+    (
+        "week",
+        {"delegations[0].lunch": {"window": "12:00-13:00", "minutes": 90}},
+        "delegations[0].lunch",
+        "do not fit",
+    ),
     # bad HH:MM: not a time at all
-    ("catalog", {"sites[0].opening_hours.mon": ["8h-12:00"]},
-     "sites[0].opening_hours.mon[0]", "is not a time; write it as HH:MM"),
+    (
+        "catalog",
+        {"sites[0].opening_hours.mon": ["8h-12:00"]},
+        "sites[0].opening_hours.mon[0]",
+        "is not a time; write it as HH:MM",
+    ),
     # bad HH:MM: 61 minutes
-    ("catalog", {"sites[0].opening_hours.mon": ["08:61-12:00"]},
-     "sites[0].opening_hours.mon[0]", "is not a time of day"),
+    (
+        "catalog",
+        {"sites[0].opening_hours.mon": ["08:61-12:00"]},
+        "sites[0].opening_hours.mon[0]",
+        "is not a time of day",
+    ),
     # bad range: one time only
-    ("catalog", {"sites[0].opening_hours.tue": ["08:00"]},
-     "sites[0].opening_hours.tue[0]", "is not a time range"),
+    (
+        "catalog",
+        {"sites[0].opening_hours.tue": ["08:00"]},
+        "sites[0].opening_hours.tue[0]",
+        "is not a time range",
+    ),
     # inverted hours range
-    ("catalog", {"sites[0].opening_hours.wed": ["17:00-08:00"]},
-     "sites[0].opening_hours.wed[0]", "ends before it starts"),
+    (
+        "catalog",
+        {"sites[0].opening_hours.wed": ["17:00-08:00"]},
+        "sites[0].opening_hours.wed[0]",
+        "ends before it starts",
+    ),
     # inverted day window of a delegation
-    ("week", {"delegations[0].day_window": "18:00-08:00"},
-     "delegations[0].day_window", "ends before it starts"),
+    (
+        "week",
+        {"delegations[0].day_window": "18:00-08:00"},
+        "delegations[0].day_window",
+        "ends before it starts",
+    ),
     # overlapping hours on one day
-    ("catalog", {"sites[1].opening_hours.mon": ["08:00-12:00",
-                                                "11:00-15:00"]},
-     "sites[1].opening_hours", "overlap"),
+    (
+        "catalog",
+        {"sites[1].opening_hours.mon": ["08:00-12:00", "11:00-15:00"]},
+        "sites[1].opening_hours",
+        "overlap",
+    ),
     # unknown time zone
-    ("catalog", {"timezone": "Mars/Olympus"},
-     "timezone", "not an IANA time zone"),
+    (
+        "catalog",
+        {"timezone": "Mars/Olympus"},
+        "timezone",
+        "not an IANA time zone",
+    ),
     # unknown site id in a request
-    ("week", {"delegations[0].requests[0].site": "metrocable-z"},
-     "delegations[0].requests[0].site", 'unknown site "metrocable-z"'),
+    (
+        "week",
+        {"delegations[0].requests[0].site": "metrocable-z"},
+        "delegations[0].requests[0].site",
+        'unknown site "metrocable-z"',
+    ),
     # unknown department for a site
-    ("catalog", {"sites[1].department": "edu"},
-     "sites[1].department", 'unknown department "edu"'),
+    (
+        "catalog",
+        {"sites[1].department": "edu"},
+        "sites[1].department",
+        'unknown department "edu"',
+    ),
     # unknown department for a presenter
-    ("catalog", {"presenters[0].department": "epm"},
-     "presenters[0].department", 'unknown department "epm"'),
+    (
+        "catalog",
+        {"presenters[0].department": "epm"},
+        "presenters[0].department",
+        'unknown department "epm"',
+    ),
     # duplicate site ids
-    ("catalog", {"sites[1].id": "cable"},
-     "sites[1].id", 'duplicate id "cable"'),
+    (
+        "catalog",
+        {"sites[1].id": "cable"},
+        "sites[1].id",
+        'duplicate id "cable"',
+    ),
     # duplicate presenter ids
-    ("catalog", {"presenters[1].id": "ana"},
-     "presenters[1].id", 'duplicate id "ana"'),
+    (
+        "catalog",
+        {"presenters[1].id": "ana"},
+        "presenters[1].id",
+        'duplicate id "ana"',
+    ),
     # travel matrix naming an unknown site
-    ("catalog", {"travel": {"matrix": [{"from": "cable", "to": "nowhere",
-                                        "minutes": 5}]}},
-     "travel.matrix[0].to", 'unknown site "nowhere"'),
+    (
+        "catalog",
+        {
+            "travel": {
+                "matrix": [{"from": "cable", "to": "nowhere", "minutes": 5}]
+            }
+        },
+        "travel.matrix[0].to",
+        'unknown site "nowhere"',
+    ),
     # duplicate delegation ids
-    ("week", {"delegations[1].id": "d1"},
-     "delegations[1].id", 'duplicate delegation id "d1"'),
+    (
+        "week",
+        {"delegations[1].id": "d1"},
+        "delegations[1].id",
+        'duplicate delegation id "d1"',
+    ),
     # arrival after departure
-    ("week", {"delegations[0].arrival": "2026-11-25T07:00"},
-     "delegations[0]", "is not after arrival"),
+    (
+        "week",
+        {"delegations[0].arrival": "2026-11-25T07:00"},
+        "delegations[0]",
+        "is not after arrival",
+    ),
     # stay outside the horizon (the week after)
-    ("week", {"delegations[1].arrival": "2026-12-01T07:00",
-              "delegations[1].departure": "2026-12-02T18:00"},
-     "delegations[1].arrival", "outside the horizon"),
+    (
+        "week",
+        {
+            "delegations[1].arrival": "2026-12-01T07:00",
+            "delegations[1].departure": "2026-12-02T18:00",
+        },
+        "delegations[1].arrival",
+        "outside the horizon",
+    ),
     # locked visit: unknown presenter
-    ("week", {"locked[0].presenter": "zoe"},
-     "locked[0].presenter", 'unknown presenter "zoe"'),
+    (
+        "week",
+        {"locked[0].presenter": "zoe"},
+        "locked[0].presenter",
+        'unknown presenter "zoe"',
+    ),
     # locked visit: presenter of another department than the site's host
-    ("week", {"locked[0].presenter": "ben"},
-     "locked[0].presenter", 'belongs to department "rutan"'),
+    (
+        "week",
+        {"locked[0].presenter": "ben"},
+        "locked[0].presenter",
+        'belongs to department "rutan"',
+    ),
     # locked visit: unknown delegation
-    ("week", {"locked[0].delegation": "d9"},
-     "locked[0].delegation", 'unknown delegation "d9"'),
+    (
+        "week",
+        {"locked[0].delegation": "d9"},
+        "locked[0].delegation",
+        'unknown delegation "d9"',
+    ),
     # locked visit: unknown site
-    ("week", {"locked[0].site": "zoo"},
-     "locked[0].site", 'unknown site "zoo"'),
+    (
+        "week",
+        {"locked[0].site": "zoo"},
+        "locked[0].site",
+        'unknown site "zoo"',
+    ),
     # locked visit: outside the horizon
-    ("week", {"locked[0].start": "2026-11-30T09:00"},
-     "locked[0].start", "outside the horizon"),
+    (
+        "week",
+        {"locked[0].start": "2026-11-30T09:00"},
+        "locked[0].start",
+        "outside the horizon",
+    ),
     # the week does not name its catalog
-    ("week", {"catalog": DELETE},
-     "catalog", "relative to this file"),
+    ("week", {"catalog": DELETE}, "catalog", "relative to this file"),
     # the catalog file named does not exist
-    ("week", {"catalog": "catalogue.yaml"},
-     "catalog", "not found"),
+    ("week", {"catalog": "catalogue.yaml"}, "catalog", "not found"),
     # the portal CSV file named does not exist
-    ("week", {"delegations_csv": "portal.csv"},
-     "delegations_csv", "not found"),
+    (
+        "week",
+        {"delegations_csv": "portal.csv"},
+        "delegations_csv",
+        "not found",
+    ),
 ]
 
 
@@ -292,7 +423,9 @@ def test_invalid_input_names_field_and_fix(
     for field, value in changes.items():
         set_path(catalog if document == "catalog" else week, field, value)
     week_path = write_instance(tmp_path, catalog, week)
-    file = tmp_path / ("catalog.yaml" if document == "catalog" else "week.yaml")
+    file = tmp_path / (
+        "catalog.yaml" if document == "catalog" else "week.yaml"
+    )
     assert_problem(problems_of(week_path), file, path, text)
 
 
@@ -313,7 +446,9 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
 def test_file_not_found(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere.yaml"
     problems = problems_of(missing)
-    assert problems == [Problem(str(missing), "", "file not found; check the path")]
+    assert problems == [
+        Problem(str(missing), "", "file not found; check the path")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -363,7 +498,9 @@ def test_catalog_alone_reports_its_own_file(tmp_path: Path) -> None:
     path.write_text(yaml.safe_dump(catalog), encoding="utf-8")
     with pytest.raises(InputError) as info:
         load_catalog(path)
-    assert_problem(info.value.problems, path, "sites[0].capacity", "greater than 0")
+    assert_problem(
+        info.value.problems, path, "sites[0].capacity", "greater than 0"
+    )
 
 
 # --- the portal's CSV ------------------------------------------------------
@@ -406,30 +543,53 @@ def _drop(line: str, column: str) -> str:
 
 BAD_CSV = [
     # a required column is missing
-    ([_drop(CSV_HEADER, "size"), _drop(CSV_ROW, "size")],
-     "header", "missing column(s) size"),
+    (
+        [_drop(CSV_HEADER, "size"), _drop(CSV_ROW, "size")],
+        "header",
+        "missing column(s) size",
+    ),
     # a column the portal does not export
-    ([CSV_HEADER + ",colour", CSV_ROW + ",red"],
-     "header", "unknown column(s) colour"),
+    (
+        [CSV_HEADER + ",colour", CSV_ROW + ",red"],
+        "header",
+        "unknown column(s) colour",
+    ),
     # request syntax: neither site: nor topic:
-    ([CSV_HEADER, _replace(CSV_ROW, "requests", "place:cable")],
-     "row 2.requests", '"place:cable" is not a request'),
+    (
+        [CSV_HEADER, _replace(CSV_ROW, "requests", "place:cable")],
+        "row 2.requests",
+        '"place:cable" is not a request',
+    ),
     # request syntax: a weight that is not a number
-    ([CSV_HEADER, _replace(CSV_ROW, "requests", "site:cable=high")],
-     "row 2.requests", "must be a whole number"),
+    (
+        [CSV_HEADER, _replace(CSV_ROW, "requests", "site:cable=high")],
+        "row 2.requests",
+        "must be a whole number",
+    ),
     # request syntax: nothing after the colon
-    ([CSV_HEADER, _replace(CSV_ROW, "requests", "site:*")],
-     "row 2.requests", "names no site or topic"),
+    (
+        [CSV_HEADER, _replace(CSV_ROW, "requests", "site:*")],
+        "row 2.requests",
+        "names no site or topic",
+    ),
     # bad value, reported with its row number (the third line)
-    ([CSV_HEADER, CSV_ROW, _replace(_replace(CSV_ROW, "id", "d4"),
-                                    "size", "seven")],
-     "row 3.size", "valid integer"),
+    (
+        [
+            CSV_HEADER,
+            CSV_ROW,
+            _replace(_replace(CSV_ROW, "id", "d4"), "size", "seven"),
+        ],
+        "row 3.size",
+        "valid integer",
+    ),
     # bad date
-    ([CSV_HEADER, _replace(CSV_ROW, "arrival", "23/11/2026")],
-     "row 2.arrival", "datetime"),
+    (
+        [CSV_HEADER, _replace(CSV_ROW, "arrival", "23/11/2026")],
+        "row 2.arrival",
+        "datetime",
+    ),
     # a value with an unquoted comma: more cells than columns
-    ([CSV_HEADER, CSV_ROW + ",extra"],
-     "row 2", "more values than"),
+    ([CSV_HEADER, CSV_ROW + ",extra"], "row 2", "more values than"),
 ]
 
 
@@ -450,7 +610,9 @@ def test_csv_row_numbers_count_quoted_line_breaks(tmp_path: Path) -> None:
     csv_path = write_csv(tmp_path, CSV_HEADER, first, bad)
     with pytest.raises(InputError) as info:
         load_delegations_csv(csv_path)
-    assert_problem(info.value.problems, csv_path, "row 4.size", "valid integer")
+    assert_problem(
+        info.value.problems, csv_path, "row 4.size", "valid integer"
+    )
 
 
 def test_week_with_csv_delegations(tmp_path: Path) -> None:
@@ -465,11 +627,17 @@ def test_week_with_csv_delegations(tmp_path: Path) -> None:
     ("row", "path", "text"),
     [
         # unknown site in a CSV request: reported in the CSV, by row
-        (_replace(CSV_ROW, "requests", "site:zoo"),
-         "row 2.requests[0].site", 'unknown site "zoo"'),
+        (
+            _replace(CSV_ROW, "requests", "site:zoo"),
+            "row 2.requests[0].site",
+            'unknown site "zoo"',
+        ),
         # a CSV delegation reusing an id of the week file
-        (_replace(CSV_ROW, "id", "d1"),
-         "row 2.id", 'duplicate delegation id "d1"'),
+        (
+            _replace(CSV_ROW, "id", "d1"),
+            "row 2.id",
+            'duplicate delegation id "d1"',
+        ),
     ],
 )
 def test_csv_cross_reference_errors_point_at_the_csv_row(
@@ -499,15 +667,17 @@ def test_warnings_name_requests_that_can_never_be_served() -> None:
     )
     delegations = [
         # topic no site offers
-        make_delegation("astro", requests=[{"site": "s1"},
-                                           {"topic": "astronomy"}]),
+        make_delegation(
+            "astro", requests=[{"site": "s1"}, {"topic": "astronomy"}]
+        ),
         # language no presenter speaks
         make_delegation("seoul", languages=["ko"], requests=[{"site": "s1"}]),
         # group larger than every matching site
         make_delegation("big", size=45, requests=[{"topic": "urbanism"}]),
         # fine: no warning
-        make_delegation("ok", requests=[{"site": "s1"},
-                                        {"topic": "urbanism"}]),
+        make_delegation(
+            "ok", requests=[{"site": "s1"}, {"topic": "urbanism"}]
+        ),
     ]
     notes = warnings(make_instance(catalog, delegations))
     assert len(notes) == 3, notes
@@ -528,8 +698,13 @@ def test_schedule_round_trip(tmp_path: Path) -> None:
         solver=SolverInfo(name="greedy", status="FEASIBLE", objective=3),
         visits=[
             Visit(
-                id="d1--s1", delegation="d1", site="s1", presenter="p1",
-                start=at("09:00"), end=at("10:00"), request=0,
+                id="d1--s1",
+                delegation="d1",
+                site="s1",
+                presenter="p1",
+                start=at("09:00"),
+                end=at("10:00"),
+                request=0,
             )
         ],
     )
@@ -543,7 +718,9 @@ def test_bad_schedule(tmp_path: Path) -> None:
     path.write_text('{"instance": "x", "visits": []}', encoding="utf-8")
     with pytest.raises(InputError) as info:
         load_schedule(path)
-    assert_problem(info.value.problems, path, "solver", "required field is missing")
+    assert_problem(
+        info.value.problems, path, "solver", "required field is missing"
+    )
 
 
 # --- the command line ------------------------------------------------------
@@ -553,8 +730,13 @@ COMMITTED = sorted(WEEKS.glob("*.yaml"))
 
 def test_committed_weeks_exist() -> None:
     names = {p.name for p in COMMITTED}
-    assert {"example.yaml", "example-csv.yaml", "normal.yaml", "peak.yaml",
-            "surge.yaml"} <= names
+    assert {
+        "example.yaml",
+        "example-csv.yaml",
+        "normal.yaml",
+        "peak.yaml",
+        "surge.yaml",
+    } <= names
 
 
 @pytest.mark.parametrize("week", COMMITTED, ids=lambda p: p.name)

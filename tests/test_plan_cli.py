@@ -11,8 +11,9 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from scheduler.check import violations
-from scheduler.cli import main
-from scheduler.loading import load_instance, load_schedule
+from scheduler.loading import load_schedule
+from visits.cli import main
+from whatif.scenario import load_instance
 
 WEEKS = Path(__file__).resolve().parent.parent / "instances/medellin/weeks"
 PEAK = WEEKS / "peak.yaml"
@@ -26,7 +27,7 @@ def test_ctrl_c_stops_the_search_and_still_writes_a_valid_schedule(
         [
             sys.executable,
             "-c",
-            "from scheduler.cli import main; main()",
+            "from visits.cli import main; main()",
             "plan",
             str(PEAK),
             "--out",

@@ -21,11 +21,12 @@ from functools import cache
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from scheduler.build import Result
 from scheduler.check import served_value, violations
+from scheduler.compile import compile_instance
 from scheduler.model import Instance
-from scheduler.problem import ProblemData, compile_instance
-from scheduler.timeline import Timeline
-from solvers import Result, SolveParams, Status, solve
+from scheduler.problem import ProblemData, SolveParams, Status
+from scheduler.problem.timeline import Timeline
 from tests.factories import (
     MONDAY,
     make_catalog,
@@ -34,6 +35,7 @@ from tests.factories import (
     make_site,
 )
 from tests.strategies import instances, tiny_instances
+from visits.planning import plan_week
 
 PROPERTY = settings(
     max_examples=30,
@@ -51,7 +53,7 @@ def cpsat_missing() -> str | None:
     except ImportError as exc:
         return f"solvers.cpsat does not import yet: {exc}"
     if not hasattr(module, "solve"):
-        return "solvers.cpsat has no solve() yet"
+        return "solvers.cpsat has no plan_week() yet"
     return None
 
 
@@ -59,7 +61,7 @@ def run_cpsat(instance: Instance) -> Result:
     reason = cpsat_missing()
     if reason:
         pytest.skip(reason)
-    return solve(instance, "cpsat", CPSAT)
+    return plan_week(instance, "cpsat", CPSAT)
 
 
 def assert_valid(instance: Instance, result: Result) -> None:
@@ -91,7 +93,7 @@ def has_schedule(result: Result) -> bool:
 @PROPERTY
 @given(instances())
 def test_greedy_schedules_pass_the_checker(instance: Instance) -> None:
-    result = solve(instance, "greedy", SolveParams())
+    result = plan_week(instance, "greedy", SolveParams())
     if has_schedule(result):
         assert result.status is Status.FEASIBLE
         assert_valid(instance, result)
@@ -109,7 +111,7 @@ def test_cpsat_schedules_pass_the_checker_and_beat_greedy(
     instance: Instance,
 ) -> None:
     cpsat = run_cpsat(instance)
-    greedy = solve(instance, "greedy", SolveParams())
+    greedy = plan_week(instance, "greedy", SolveParams())
     if has_schedule(cpsat):
         assert_valid(instance, cpsat)
     if has_schedule(greedy):
@@ -200,7 +202,7 @@ def brute_force(data: ProblemData) -> int | None:
 @given(tiny_instances())
 def test_greedy_never_beats_the_enumerated_optimum(instance: Instance) -> None:
     optimum = brute_force(compile_instance(instance))
-    greedy = solve(instance, "greedy", SolveParams())
+    greedy = plan_week(instance, "greedy", SolveParams())
     if has_schedule(greedy):
         assert optimum is not None
         assert greedy.objective is not None
@@ -253,4 +255,4 @@ def test_brute_force_on_a_hand_made_case() -> None:
     valued = make_delegation("valued", priority=3)
     instance = make_instance(make_catalog(sites=[site]), [early, valued])
     assert brute_force(compile_instance(instance)) == 3
-    assert solve(instance, "greedy", SolveParams()).objective == 1
+    assert plan_week(instance, "greedy", SolveParams()).objective == 1

@@ -15,16 +15,11 @@ from typing import Any
 import pytest
 
 from scheduler.check import violations
-from scheduler.loading import warnings
-from scheduler.model import (
-    Instance,
-    TravelEntry,
-    TravelSettings,
-    VehiclePool,
-)
-from scheduler.problem import compile_instance
-from scheduler.reasons import static_reason, unserved_reasons
-from solvers import SolveParams, Status, solve
+from scheduler.compile import compile_instance
+from scheduler.model import Instance, TravelEntry, TravelSettings, VehiclePool
+from scheduler.problem import SolveParams, Status
+from scheduler.problem.reasons import unserved_reasons
+from scheduler.reasons import static_reason, warnings, words_of
 from solvers.greedy import solve as greedy_solve
 from tests.factories import (
     MONDAY,
@@ -34,6 +29,7 @@ from tests.factories import (
     make_presenter,
     make_site,
 )
+from visits.planning import plan_week
 
 FAR = {"lat": 6.26, "lon": -75.57}
 """A lodging away from the sites (travel set by a matrix entry)."""
@@ -195,7 +191,7 @@ def greedy_reasons(instance: Instance) -> dict[tuple[str, int], str]:
     solution = greedy_solve(data, SolveParams())
     assert solution.status is Status.FEASIBLE
     served = {(v.delegation, v.request) for v in solution.visits}
-    found = unserved_reasons(data, solution.visits, served, instance)
+    found = unserved_reasons(data, solution.visits, served, words_of(instance))
     return {
         (data.delegations[d].name, j): text for (d, j), text in found.items()
     }
@@ -302,7 +298,7 @@ def test_without_the_instance_reasons_use_ids() -> None:
 
 
 def test_every_unserved_request_in_a_plan_has_a_reason() -> None:
-    result = solve(two_delegations(), "greedy", SolveParams())
+    result = plan_week(two_delegations(), "greedy", SolveParams())
     schedule = result.schedule
     assert violations(two_delegations(), schedule) == []
     assert [(u.delegation, u.request) for u in schedule.unserved] == [("b", 0)]

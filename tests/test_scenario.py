@@ -15,10 +15,7 @@ import pytest
 import yaml
 
 from scheduler.errors import InputError
-from scheduler.loading import load_instance
 from scheduler.model import Department, Instance
-from scheduler.scenario import Knob, apply_knob, knob_value, parse_sweep
-from scheduler.scenario import Source as ChangeSource
 from tests.factories import (
     MONDAY,
     make_catalog,
@@ -27,6 +24,14 @@ from tests.factories import (
     make_presenter,
     make_site,
 )
+from whatif.scenario import (
+    Knob,
+    apply_knob,
+    knob_value,
+    load_instance,
+    parse_sweep,
+)
+from whatif.scenario import Source as ChangeSource
 
 MEDELLIN = Path(__file__).resolve().parents[1] / "instances" / "medellin"
 
@@ -282,7 +287,7 @@ def test_generate_draws_from_the_generator_with_the_recorded_seed(
         drawn = [make_delegation("d1"), make_delegation("g7")]
         return {"delegations": [d.model_dump(mode="json") for d in drawn]}
 
-    monkeypatch.setattr("scheduler.scenario.generate_week", fake)
+    monkeypatch.setattr("whatif.scenario.generate_week", fake)
     instance = load(
         tmp_path, [{"change": "scale_demand", "factor": 2, "seed": 11}]
     )
@@ -300,7 +305,7 @@ def test_generate_uses_the_scenario_seed_by_default(
         seeds.append(seed)
         return {"delegations": []}
 
-    monkeypatch.setattr("scheduler.scenario.generate_week", fake)
+    monkeypatch.setattr("whatif.scenario.generate_week", fake)
     load(tmp_path, [{"change": "scale_demand", "factor": 3}], seed=42)
     assert seeds == [42]
 
@@ -316,7 +321,7 @@ def test_generated_delegations_outside_the_week_are_an_error(
         )
         return {"delegations": [d.model_dump(mode="json")]}
 
-    monkeypatch.setattr("scheduler.scenario.generate_week", fake)
+    monkeypatch.setattr("whatif.scenario.generate_week", fake)
     path, message = error(
         tmp_path, [{"change": "scale_demand", "factor": 1.5}]
     )

@@ -24,12 +24,17 @@ import pytest
 
 from bench import toptw
 from scheduler.errors import InputError
-from scheduler.problem import ProblemData
-from scheduler.timeline import Timeline
-from solvers import SolveParams, solve_data
-from solvers.base import PlannedVisit, Solution, Status, schedule_value
+from scheduler.problem import ProblemData, SolveParams
+from scheduler.problem.solution import (
+    PlannedVisit,
+    Solution,
+    Status,
+    schedule_value,
+)
+from scheduler.problem.timeline import Timeline
+from solvers import solve
 from solvers.cpsat import model as cpsat_model
-from solvers.routing import (
+from solvers.pyvrp_warm_start import (
     ITERATIONS_PER_SECOND,
     Race,
     RoutingModel,
@@ -247,7 +252,7 @@ def test_greedy_on_compiled_data_passes_the_verifier(
     tiny: toptw.Toptw, m: int, best: int
 ) -> None:
     data = toptw.compile_toptw(tiny, m)
-    solution = solve_data(data, "greedy", SolveParams(time_limit=1))
+    solution = solve(data, "greedy", SolveParams(time_limit=1))
     routes, starts, problems = toptw.tours_of(tiny, m, solution)
     verdict = toptw.verify(tiny, m, routes, starts)
     assert problems == []
@@ -585,7 +590,7 @@ def test_cpsat_races_pyvrp_twice_and_keeps_the_better_tours(
 
     monkeypatch.setattr(RoutingModel, "solve", spy)
     monkeypatch.setattr(cpsat_model, "_solve_whole", _nothing_found)
-    two = solve_data(data, "cpsat", SolveParams(time_limit=1.0, workers=2))
+    two = solve(data, "cpsat", SolveParams(time_limit=1.0, workers=2))
     assert sorted(neighbours, key=str) == [20, None]
     assert two.objective == 15
 
@@ -610,12 +615,12 @@ def test_tour_like_data_skips_the_greedy_warm_start(
     monkeypatch.setattr(solvers.greedy, "best_effort", spy)
     data = toptw.compile_toptw(tiny, 2)
     params = SolveParams(time_limit=1.0, workers=1)
-    assert solve_data(data, "cpsat", params).objective == 15
+    assert solve(data, "cpsat", params).objective == 15
     assert not calls
     two = dataclasses.replace(
         data, delegations=data.delegations * 2, _cache={}
     )
-    solve_data(two, "cpsat", params)
+    solve(two, "cpsat", params)
     assert calls == [two]
 
 
@@ -650,8 +655,8 @@ def test_cpsat_with_two_workers_runs_the_race(
         real(self, *args, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Race, "__init__", spy)
-    one = solve_data(data, "cpsat", SolveParams(time_limit=1.0, workers=1))
+    one = solve(data, "cpsat", SolveParams(time_limit=1.0, workers=1))
     assert not started
-    two = solve_data(data, "cpsat", SolveParams(time_limit=1.0, workers=2))
+    two = solve(data, "cpsat", SolveParams(time_limit=1.0, workers=2))
     assert len(started) == 2
     assert one.objective == two.objective == 15

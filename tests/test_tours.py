@@ -20,7 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from scheduler.build import Result
 from scheduler.check import served_value, violations
+from scheduler.compile import compile_instance
 from scheduler.model import (
     Instance,
     Schedule,
@@ -28,10 +30,10 @@ from scheduler.model import (
     TravelEntry,
     TravelSettings,
 )
-from scheduler.problem import compile_instance
-from solvers import Result, SolveParams, Status, solve, solve_data
+from scheduler.problem import SolveParams, Status
+from solvers import solve
 from solvers.cpsat import tours as tour_model
-from solvers.routing import RoutingModel
+from solvers.pyvrp_warm_start import RoutingModel
 from tests import test_cpsat_constraints as constraints
 from tests.factories import (
     MONDAY,
@@ -41,6 +43,7 @@ from tests.factories import (
     make_site,
 )
 from tests.strategies import SPOTS
+from visits.planning import plan_week
 
 PARAMS = SolveParams(time_limit=5.0, workers=1, seed=0)
 NO_LUNCH = {"window": "12:00-14:00", "minutes": 0}
@@ -72,14 +75,14 @@ def touring(
 
 
 def uses_tour_model(instance: Instance) -> bool:
-    solution = solve_data(compile_instance(instance), "cpsat", PARAMS)
+    solution = solve(compile_instance(instance), "cpsat", PARAMS)
     return solution.stats.get("tour_model") == 1.0
 
 
 def plan(instance: Instance) -> Result:
     """The tour model's schedule, judged: valid, value recomputed, optimal."""
     assert uses_tour_model(instance)
-    result = solve(instance, "cpsat", PARAMS)
+    result = plan_week(instance, "cpsat", PARAMS)
     assert result.status is Status.OPTIMAL
     assert violations(instance, result.schedule) == []
     assert result.objective == served_value(instance, result.schedule)
@@ -340,12 +343,12 @@ def test_the_tour_model_finds_the_week_models_optimum(
     routing = RoutingModel.build(data)
     if not routing.sites or tour_model.unfit(data, routing) is not None:
         return
-    result = solve(instance, "cpsat", PARAMS)
+    result = plan_week(instance, "cpsat", PARAMS)
     assert violations(instance, result.schedule) == []
     assert result.objective == served_value(instance, result.schedule)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(tour_model, "unfit", lambda *args: "test: week model")
-        by_week = solve_data(data, "cpsat", PARAMS)
+        by_week = solve(data, "cpsat", PARAMS)
     assert by_week.stats.get("tour_model") == 0.0
     if result.status is Status.OPTIMAL and by_week.status is Status.OPTIMAL:
         assert result.objective == by_week.objective

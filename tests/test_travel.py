@@ -14,7 +14,7 @@ import pytest
 
 from scheduler.loading import load_catalog
 from scheduler.model import LatLon, TravelEntry, TravelSettings
-from scheduler.travel import (
+from scheduler.problem.travel import (
     EARTH_RADIUS_KM,
     TravelTimes,
     haversine_km,
@@ -61,16 +61,14 @@ def test_road_minutes_exact_value_is_not_rounded_up() -> None:
     # At one degree an hour, one degree takes exactly 60 minutes, not 61.
     one_degree_an_hour = EARTH_RADIUS_KM * math.pi / 180
     exact = settings(detour_factor=1, speed_kmh=one_degree_an_hour)
-    assert road_minutes(
-        LatLon(lat=0, lon=0), LatLon(lat=1, lon=0), exact
-    ) == 60
+    assert (
+        road_minutes(LatLon(lat=0, lon=0), LatLon(lat=1, lon=0), exact) == 60
+    )
 
 
 def test_buffer_is_added_to_every_transfer() -> None:
     assert TravelTimes(settings()).minutes("a", A, "b", B) == 6 + 10
-    assert TravelTimes(settings(buffer_minutes=0)).minutes(
-        "a", A, "b", B
-    ) == 6
+    assert TravelTimes(settings(buffer_minutes=0)).minutes("a", A, "b", B) == 6
 
 
 def test_same_coordinates_need_no_transfer() -> None:

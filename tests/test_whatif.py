@@ -19,7 +19,6 @@ import yaml
 from click.testing import CliRunner
 
 from exports.whatif import fmt_delta, render_html, write_whatif
-from scheduler.cli_whatif import whatif
 from scheduler.model import (
     Instance,
     Schedule,
@@ -29,19 +28,7 @@ from scheduler.model import (
     Visit,
     visit_id,
 )
-from scheduler.scenario import Knob
-from scheduler.whatif import (
-    Bottleneck,
-    Settings,
-    Variant,
-    bottlenecks,
-    compare,
-    deltas,
-    figures,
-    resource_of,
-    sweep,
-    sweep_sentence,
-)
+from scheduler.problem import Settings
 from tests.factories import (
     MONDAY,
     at,
@@ -52,6 +39,13 @@ from tests.factories import (
     make_site,
 )
 from tests.test_scenario import write_week
+from visits.cli.whatif import whatif
+from visits.compare import compare, sweep
+from whatif.bottlenecks import Bottleneck, bottlenecks, resource_of
+from whatif.figures import deltas, figures
+from whatif.report import Variant
+from whatif.scenario import Knob
+from whatif.sentences import sweep_sentence
 
 GREEDY = Settings(solver="greedy", time_limit=1, workers=1, seed=0)
 ONE_SLOT = {"mon": ["09:00-10:00"]}
@@ -636,9 +630,9 @@ def test_whatif_passes_deterministic_on_to_every_plan(
     seen: list[bool] = []
     real = solvers.solve
 
-    def spy(instance: Instance, solver: str, params: Any) -> Any:
+    def spy(data: Any, solver: str, params: Any) -> Any:
         seen.append(params.deterministic)
-        return real(instance, solver, params)
+        return real(data, solver, params)
 
     monkeypatch.setattr(solvers, "solve", spy)
     base = write_week(tmp_path, one_slot_week())

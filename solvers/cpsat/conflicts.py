@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from collections.abc import Collection, Sequence
 
     from scheduler.problem import ProblemData
-    from solvers.base import SolveParams
+    from scheduler.problem.solution import SolveParams
 
 logger = logging.getLogger(__name__)
 

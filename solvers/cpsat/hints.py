@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from ortools.sat.python import cp_model
 
     from scheduler.problem import DayData, ProblemData
-    from solvers.base import PlannedVisit
+    from scheduler.problem.solution import PlannedVisit
     from solvers.cpsat.objective import Objective
     from solvers.cpsat.variables import Variables, VisitVars
 

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Mapping, Sequence
 
     from scheduler.problem import ProblemData
-    from solvers.base import PlannedVisit, SolveParams
+    from scheduler.problem.solution import PlannedVisit, SolveParams
     from solvers.clock import Clock
     from solvers.cpsat.variables import Variables
 

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from ortools.sat.python import cp_model
 
-from solvers.base import (
+from scheduler.problem.solution import (
     PlannedVisit,
     Progress,
     Solution,
@@ -68,8 +68,8 @@ if TYPE_CHECKING:
     )
 
     from scheduler.problem import ProblemData
-    from solvers.base import SolveParams
-    from solvers.routing import Race, RoutingModel
+    from scheduler.problem.solution import SolveParams
+    from solvers.pyvrp_warm_start import Race, RoutingModel
 
 logger = logging.getLogger(__name__)
 
@@ -211,7 +211,7 @@ def solve(data: ProblemData, params: SolveParams) -> Solution:
     from solvers.cpsat import tours as tour_model
     from solvers.cpsat.bounds import alone_caps
     from solvers.cpsat.conflicts import static_conflicts
-    from solvers.routing import RoutingModel, unsupported
+    from solvers.pyvrp_warm_start import RoutingModel, unsupported
 
     started = time.perf_counter()
     clock = Clock(params.deterministic)
@@ -292,7 +292,7 @@ def _with_routing_hint(
     half the time); with ``races``, the better tours of the two when the
     second one ends. CP-SAT then improves them and proves what it can in
     the time left."""
-    from solvers.routing import ITERATIONS_PER_SECOND, PATIENCE
+    from solvers.pyvrp_warm_start import ITERATIONS_PER_SECOND, PATIENCE
 
     data = routing.data
     if races is None:
@@ -331,7 +331,11 @@ def _routing_races(
     with ``SECOND_NEIGHBOURS`` on another core until it stalls or its share
     ends; CP-SAT then takes that core over from the better tours
     (``routing.Race``)."""
-    from solvers.routing import SECOND_NEIGHBOURS, SECOND_PATIENCE, Race
+    from solvers.pyvrp_warm_start import (
+        SECOND_NEIGHBOURS,
+        SECOND_PATIENCE,
+        Race,
+    )
 
     if params.workers < 2:
         return None

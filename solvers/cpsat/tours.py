@@ -26,17 +26,17 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from solvers.base import PlannedVisit
+from scheduler.problem.solution import PlannedVisit
 from solvers.cpsat.objective import Objective
 from solvers.cpsat.variables import slot_domain
-from solvers.routing import DELEGATION, delegation_pool
+from solvers.pyvrp_warm_start import DELEGATION, delegation_pool
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Sequence
 
     from scheduler.problem import ProblemData
     from solvers.cpsat.variables import Expr, Lit
-    from solvers.routing import Copy, RoutingModel
+    from solvers.pyvrp_warm_start import Copy, RoutingModel
 
 LODGING = 0
 

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from collections.abc import Collection, Iterator, Mapping, Sequence
 
     from scheduler.problem import DayData, LockedData, ProblemData, Window
-    from solvers.base import PlannedVisit
+    from scheduler.problem.solution import PlannedVisit
 
 Lit = cp_model.IntVar
 """A Boolean variable (CP-SAT has no separate type for it)."""

@@ -7,8 +7,16 @@ from pathlib import Path
 
 import click
 
-from scheduler.cli_options import solver_options
-from scheduler.errors import user_errors
+from exports import write_all
+from exports.i18n import as_lang
+from scheduler.generate import generate_week_file
+from scheduler.loading import load_schedule
+from scheduler.reasons import warnings
+from visits.cli.options import solver_options, user_errors
+from visits.cli.whatif import whatif
+from visits.planning import plan_command
+from visits.screens import show_check
+from whatif.scenario import load_instance
 
 
 @click.group()
@@ -22,8 +30,6 @@ def main() -> None:
 @user_errors
 def validate(instance: Path) -> None:
     """Check a week or scenario file; list errors and warnings."""
-    from scheduler.loading import load_instance, warnings
-
     loaded = load_instance(instance)
     notes = warnings(loaded)
     for note in notes:
@@ -42,9 +48,7 @@ def validate(instance: Path) -> None:
 @user_errors
 def check(instance: Path, schedule_json: Path) -> None:
     """Verify a schedule against every hard rule; exit 1 on a violation."""
-    from scheduler.check import check_files
-
-    sys.exit(check_files(instance, schedule_json))
+    sys.exit(show_check(load_instance(instance), load_schedule(schedule_json)))
 
 
 @main.command()
@@ -58,8 +62,6 @@ def generate(
     catalog: Path, week: str, count: int, seed: int, out: Path
 ) -> None:
     """Draw a week of delegation requests that follows Medellín's demand."""
-    from scheduler.generate import generate_week_file
-
     generate_week_file(catalog, week, count, seed, out)
     click.echo(f"wrote {out}: {count} delegations, seed {seed}")
 
@@ -85,8 +87,6 @@ def plan(
     quiet: bool,
 ) -> None:
     """Plan a week and write the schedule, invites and report into OUT."""
-    from scheduler.planning import plan_command
-
     code = plan_command(
         instance,
         out,
@@ -112,10 +112,6 @@ def export(
     instance: Path, schedule_json: Path, out: Path, lang: str | None
 ) -> None:
     """Write the invites, Excel and report again from a saved schedule."""
-    from exports import write_all
-    from exports.i18n import as_lang
-    from scheduler.loading import load_instance, load_schedule
-
     loaded = load_instance(instance)
     schedule = load_schedule(schedule_json)
     paths = write_all(
@@ -123,7 +119,5 @@ def export(
     )
     click.echo(f"wrote {len(paths)} files into {out}")
 
-
-from scheduler.cli_whatif import whatif  # noqa: E402
 
 main.add_command(whatif)

@@ -32,13 +32,14 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from scheduler.errors import InputError, Problem
+from scheduler.generate import generate_week
 from scheduler.loading import (
     catalog_problems,
     instance_problems,
     load_delegations_csv,
-    load_instance,
     problems_from,
     read_document,
+    week_from_document,
 )
 from scheduler.model import (
     DateTimeRange,
@@ -240,6 +241,15 @@ def _loading(path: Path) -> Iterator[None]:
         _LOADING.pop()
 
 
+def load_instance(path: str | Path) -> Instance:
+    """A week file, or a scenario file (``base:`` and ``changes:``)."""
+    path = Path(path)
+    data = read_document(path)
+    if isinstance(data, dict) and "base" in data and "changes" in data:
+        return load_scenario(path, data)
+    return week_from_document(data, path)
+
+
 def load_scenario(path: Path, data: dict[str, Any]) -> Instance:
     """The instance a scenario file describes: its base with the changes."""
     file = str(path)
@@ -391,16 +401,6 @@ def _fresh_id(wanted: str, taken: set[str]) -> str:
 
 
 # demand
-
-
-def generate_week(
-    catalog_path: Path, week: str, n: int, seed: int
-) -> dict[str, Any]:
-    """The demand generator (``scheduler.generate``), imported when needed."""
-    from scheduler.generate import generate_week as generate
-
-    result: dict[str, Any] = generate(catalog_path, week, n, seed)
-    return result
 
 
 def catalog_path_of(week_file: Path) -> Path:

@@ -1,16 +1,19 @@
-"""Solver options shared by `visits plan` and `visits whatif`.
+"""What every command shares: solver options and the input-error exit.
 
-Both commands promise the same solver settings; one declaration keeps
-their names, defaults and ranges from drifting apart.
+`visits plan` and `visits whatif` promise the same solver settings; one
+declaration keeps their names, defaults and ranges from drifting apart.
 """
 
 from __future__ import annotations
 
+import functools
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
 
+from scheduler.errors import InputError
 from solvers import SOLVERS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -53,3 +56,18 @@ def solver_options(func: F) -> F:
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def user_errors(func: F) -> F:
+    """Bad input: one clear message per problem on stderr, exit code 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except InputError as exc:
+            for problem in exc.problems:
+                click.echo(f"error: {problem}", err=True)
+            sys.exit(2)
+
+    return wrapper  # type: ignore[return-value]

@@ -1,4 +1,8 @@
-"""What every solver returns, in integer terms, and its parameters."""
+"""What every solver returns, in integer terms, and its parameters.
+
+``Solution`` is a solver's whole answer (status, visits, objective, bound);
+``scheduler.build.Result`` is the same answer mapped onto the calendar.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ if TYPE_CHECKING:
     import threading
     from collections.abc import Sequence
 
-    from scheduler.problem import ProblemData
+    from scheduler.problem.data import ProblemData
 
 
 class Status(enum.StrEnum):
@@ -93,3 +97,24 @@ class Solution:
     conflicts: tuple[str, ...] = ()
     """When required requests cannot all be served: why, in words."""
     stats: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The solver settings a user chooses: picklable, one per plan or
+    comparison (``visits plan``, every plan of ``visits whatif``)."""
+
+    solver: str = "cpsat"
+    time_limit: float = 30.0
+    workers: int = 2
+    seed: int = 0
+    deterministic: bool = False
+
+    def params(self, *, log: bool = False) -> SolveParams:
+        return SolveParams(
+            time_limit=self.time_limit,
+            workers=self.workers,
+            seed=self.seed,
+            log=log,
+            deterministic=self.deterministic,
+        )

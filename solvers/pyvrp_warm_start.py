@@ -36,7 +36,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, cast
 
-from solvers.base import PlannedVisit, schedule_value
+from scheduler.problem.solution import PlannedVisit, schedule_value
+from solvers.clock import Clock
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection
@@ -44,8 +45,6 @@ if TYPE_CHECKING:
     import pyvrp
 
     from scheduler.problem import DayData, ProblemData, Window
-    from solvers.clock import Clock
-
 log = logging.getLogger(__name__)
 
 DELEGATION = 0
@@ -115,8 +114,6 @@ class Race:
         deterministic: bool = False,
         stop: threading.Event | None = None,
     ) -> None:
-        from solvers.clock import Clock
-
         self.visits: tuple[PlannedVisit, ...] = ()
         self._model = model
         self._watch = Watch(model.serves_all)

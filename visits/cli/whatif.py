@@ -1,18 +1,28 @@
 """`visits whatif`: scenarios side by side, sweeps, and what to add first.
 
-Register in ``scheduler.cli`` with ``main.add_command(whatif)``.
+Registered in ``visits.cli`` with ``main.add_command(whatif)``.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 from rich.progress import Progress
 
-from scheduler.cli_options import solver_options
-from scheduler.errors import InputError, Problem, user_errors
+from exports.whatif import terminal_tables, write_whatif
+from scheduler.errors import InputError, Problem
+from scheduler.loading import read_document
+from scheduler.problem import Settings
+from visits.cli.options import solver_options, user_errors
+from visits.compare import compare, sweep
+from whatif.report import Variant
+from whatif.scenario import load_instance, parse_sweep
+
+if TYPE_CHECKING:
+    from visits.jobs import PlanOutcome
 
 
 @click.command()
@@ -74,17 +84,6 @@ def whatif(
     quiet: bool,
 ) -> None:
     """Plan BASE and each SCENARIO alike and compare them (into OUT)."""
-    from exports.whatif import terminal_tables, write_whatif
-    from scheduler.loading import load_instance, read_document
-    from scheduler.scenario import parse_sweep
-    from scheduler.whatif import (
-        PlanOutcome,
-        Settings,
-        Variant,
-        compare,
-        sweep,
-    )
-
     if sweep_spec and scenarios:
         raise InputError(
             [

@@ -1,4 +1,9 @@
-"""`visits plan`: solve with a live progress line, then write every output."""
+"""Planning a week: compile -> solve -> calendar schedule -> outputs.
+
+``plan_week`` is the one path from a calendar week down to a solver and
+back (``visits plan``, every plan of ``visits whatif``); ``plan_command``
+adds the live progress line and writes every output.
+"""
 
 from __future__ import annotations
 
@@ -12,15 +17,39 @@ from rich.console import Console
 from rich.live import Live
 from rich.text import Text
 
-from scheduler.loading import load_instance
-from scheduler.whatif import Settings
-from solvers import Result, SolveParams, solve
+import solvers
+from exports import write_all
+from exports.i18n import as_lang
+from scheduler.build import Result, to_schedule
+from scheduler.compile import compile_instance
+from scheduler.problem import Settings, SolveParams
+from whatif.scenario import load_instance
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from scheduler.model import Instance
-    from solvers.base import Progress
+    from scheduler.problem import Progress
+
+
+def plan_week(
+    instance: Instance,
+    solver: str = "cpsat",
+    params: SolveParams | None = None,
+) -> Result:
+    """Plan a week: compile, solve, and map back to calendar times."""
+    started = time.perf_counter()
+    data = compile_instance(instance)
+    solution = solvers.solve(data, solver, params)
+    schedule = to_schedule(instance, data, solution, solver)
+    return Result(
+        status=solution.status,
+        schedule=schedule,
+        objective=solution.objective,
+        bound=solution.bound,
+        wall_s=time.perf_counter() - started,
+        conflicts=solution.conflicts,
+    )
 
 
 def _progress_text(best: Progress | None, started: float) -> Text:
@@ -50,7 +79,7 @@ def solve_with_progress(
 
     def run() -> None:
         try:
-            outcome.append(solve(instance, solver, params))
+            outcome.append(plan_week(instance, solver, params))
         except BaseException as exc:  # handed to the main thread
             outcome.append(exc)
         finally:
@@ -97,9 +126,6 @@ def plan_command(
     quiet: bool,
 ) -> int:
     """Plan, write outputs, print a summary; the exit code for the CLI."""
-    from exports import write_all
-    from exports.i18n import as_lang
-
     settings = Settings(solver, time_limit, workers, seed, deterministic)
     params = settings.params(log=log)
     instance = load_instance(instance_path)

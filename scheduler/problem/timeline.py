@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from scheduler.problem import union
-from solvers.base import PlannedVisit
+from scheduler.problem.solution import PlannedVisit
 
 if TYPE_CHECKING:
     from scheduler.problem import DayData, DelegationData, ProblemData

@@ -1,0 +1,50 @@
+"""What the terminal shows: the judge's verdict and the KPI table."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from scheduler.check import served_value, violations
+from scheduler.kpis import compute_kpis, kpi_rows
+
+if TYPE_CHECKING:
+    from scheduler.model import Instance, Schedule
+
+
+def show_check(instance: Instance, schedule: Schedule) -> int:
+    """`visits check`: print violations and KPIs; 1 on a violation, else 0."""
+    found = violations(instance, schedule)
+    for v in found:
+        click.echo(str(v))
+    if schedule.instance != instance.name:
+        click.echo(
+            f'warning: the schedule was planned for "{schedule.instance}", '
+            f'not "{instance.name}"'
+        )
+    value = served_value(instance, schedule)
+    objective = schedule.solver.objective
+    if objective is not None and not math.isclose(objective, value):
+        click.echo(
+            f"warning: the solver reports objective {objective:g}, but the "
+            f"served value recomputed from the visits is {value}"
+        )
+    show_kpis(kpi_rows(compute_kpis(instance, schedule)))
+    if found:
+        click.echo(f"INVALID: {len(found)} violation(s)")
+        return 1
+    click.echo(f"valid: every hard rule holds; served value {value}")
+    return 0
+
+
+def show_kpis(rows: list[tuple[str, str]]) -> None:
+    table = Table(title="KPIs", show_header=True)
+    table.add_column("KPI")
+    table.add_column("value", justify="right")
+    for name, value in rows:
+        table.add_row(name, value)
+    Console(width=100).print(table)

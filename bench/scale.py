@@ -50,7 +50,7 @@ from bench.common import (
     peak_mb,
     read_rows,
 )
-from bench.toptw import machine
+from bench.orienteering.tables import machine
 
 if TYPE_CHECKING:
     from scheduler.model import Catalog, Instance

@@ -26,7 +26,7 @@ if not __package__:  # run as a script: the repository, not bench/, first
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 from bench.common import ChildFailure, FirstSolution, peak_mb, run_child
-from bench.toptw import machine
+from bench.orienteering.tables import machine
 
 REPO = Path(__file__).resolve().parent.parent
 WEEKS = REPO / "instances" / "medellin" / "weeks"

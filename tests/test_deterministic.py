@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import bench.toptw as toptw
+from bench.orienteering.compile import compile_toptw
+from bench.orienteering.instances import parse
 from scheduler.build import Result
 from scheduler.check import violations
 from scheduler.loading import load_schedule
@@ -68,7 +69,7 @@ def test_the_racing_clock_does_cut_a_wall_clock_search_short(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The clock the test above races would change a wall-bounded plan."""
-    data = toptw.compile_toptw(toptw.parse(TINY, "c901"), 2)
+    data = compile_toptw(parse(TINY, "c901"), 2)
     params = SolveParams(time_limit=5.0, workers=1, warm_start=False)
     calm = solve(data, "cpsat", params)
     racing_clock(monkeypatch)
@@ -80,7 +81,7 @@ def test_the_racing_clock_does_cut_a_wall_clock_search_short(
 def test_the_routing_warm_start_counts_iterations_not_seconds(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    data = toptw.compile_toptw(toptw.parse(TINY, "c901"), 2)
+    data = compile_toptw(parse(TINY, "c901"), 2)
     params = SolveParams(time_limit=1.0, workers=2, deterministic=True)
     calm = solve(data, "cpsat", params)
     racing_clock(monkeypatch)

@@ -22,7 +22,21 @@ from typing import Any
 
 import pytest
 
-from bench import toptw
+from bench.orienteering.compile import compile_toptw
+from bench.orienteering.instances import (
+    DEFAULT_DATA,
+    Toptw,
+    Vertex,
+    day_length,
+    load,
+    parse,
+    scale_for,
+    travel_units,
+)
+from bench.orienteering.rows import Bks, result_row
+from bench.orienteering.runs import Outcome
+from bench.orienteering.tables import overall, tally
+from bench.orienteering.verify import tours_of, verify
 from scheduler.errors import InputError
 from scheduler.problem import ProblemData, SolveParams
 from scheduler.problem.solution import (
@@ -55,21 +69,21 @@ TINY = (
 
 
 @pytest.fixture
-def tiny() -> toptw.Toptw:
+def tiny() -> Toptw:
     """Three customers, Tmax 45 (450 scaled)."""
-    return toptw.parse(TINY, "c901")
+    return parse(TINY, "c901")
 
 
 # --- parser ------------------------------------------------------------------
 
 
-def test_parser_reads_header_split_over_two_lines(tiny: toptw.Toptw) -> None:
+def test_parser_reads_header_split_over_two_lines(tiny: Toptw) -> None:
     assert tiny.paths == 4
     assert tiny.n == 3
 
 
 def test_parser_takes_o_and_c_as_the_last_two_tokens(
-    tiny: toptw.Toptw,
+    tiny: Toptw,
 ) -> None:
     # Vertex 2 has a list of 1 item, vertex 3 of 2: O/C are still last.
     assert (tiny.vertices[2].open, tiny.vertices[2].close) == (10, 40)
@@ -78,16 +92,16 @@ def test_parser_takes_o_and_c_as_the_last_two_tokens(
     assert tiny.vertices[3].duration == 5
 
 
-def test_tmax_is_the_depot_close_scaled(tiny: toptw.Toptw) -> None:
+def test_tmax_is_the_depot_close_scaled(tiny: Toptw) -> None:
     assert tiny.scale == 10
     assert tiny.tmax == 450
 
 
 def test_scale_follows_the_file_family() -> None:
-    assert toptw.scale_for("c101") == 10
-    assert toptw.scale_for("rc208") == 10
-    assert toptw.scale_for("50_r101") == 10
-    assert toptw.scale_for("pr07") == 100
+    assert scale_for("c101") == 10
+    assert scale_for("rc208") == 10
+    assert scale_for("50_r101") == 10
+    assert scale_for("pr07") == 100
 
 
 @pytest.mark.parametrize(
@@ -112,17 +126,17 @@ def test_scale_follows_the_file_family() -> None:
 )
 def test_parser_rejects_bad_files(text: str, fragment: str) -> None:
     with pytest.raises(InputError) as err:
-        toptw.parse(text, "c999")
+        parse(text, "c999")
     assert fragment in str(err.value)
 
 
 @pytest.mark.skipif(
-    not toptw.DEFAULT_DATA.is_dir(), reason="shared/bench/toptw not beside"
+    not DEFAULT_DATA.is_dir(), reason="shared/bench/toptw not beside"
 )
 def test_real_quirky_files_parse() -> None:
-    c204 = toptw.load(toptw.DEFAULT_DATA / "c_r_rc_200_100" / "c204.txt")
+    c204 = load(DEFAULT_DATA / "c_r_rc_200_100" / "c204.txt")
     assert (c204.n, c204.paths, c204.tmax) == (100, 4, 33900)
-    pr01 = toptw.load(toptw.DEFAULT_DATA / "pr01_10" / "pr01.txt")  # CRLF
+    pr01 = load(DEFAULT_DATA / "pr01_10" / "pr01.txt")  # CRLF
     assert (pr01.n, pr01.scale, pr01.tmax) == (48, 100, 100000)
     assert pr01.vertices[1].x == Fraction("-29.730")
     assert (pr01.vertices[1].open, pr01.vertices[1].close) == (354, 509)
@@ -131,8 +145,8 @@ def test_real_quirky_files_parse() -> None:
 # --- travel rule -------------------------------------------------------------
 
 
-def _vertex(x: str, y: str) -> toptw.Vertex:
-    return toptw.Vertex(0, Fraction(x), Fraction(y), 0, 0, 0, 0)
+def _vertex(x: str, y: str) -> Vertex:
+    return Vertex(0, Fraction(x), Fraction(y), 0, 0, 0, 0)
 
 
 @pytest.mark.parametrize(
@@ -149,10 +163,10 @@ def _vertex(x: str, y: str) -> toptw.Vertex:
 def test_travel_is_floored_in_scaled_units(
     a: tuple[str, str], b: tuple[str, str], scale: int, units: int
 ) -> None:
-    assert toptw.travel_units(_vertex(*a), _vertex(*b), scale) == units
+    assert travel_units(_vertex(*a), _vertex(*b), scale) == units
 
 
-def test_tiny_travel_matrix(tiny: toptw.Toptw) -> None:
+def test_tiny_travel_matrix(tiny: Toptw) -> None:
     expected = {
         (0, 1): 50,
         (0, 2): 100,
@@ -169,48 +183,48 @@ def test_tiny_travel_matrix(tiny: toptw.Toptw) -> None:
 # --- verifier ------------------------------------------------------------------
 
 
-def test_verifier_accepts_the_best_tour(tiny: toptw.Toptw) -> None:
-    verdict = toptw.verify(tiny, 1, [(1, 2)])
+def test_verifier_accepts_the_best_tour(tiny: Toptw) -> None:
+    verdict = verify(tiny, 1, [(1, 2)])
     assert verdict.ok
     assert verdict.score == 12
 
 
-def test_verifier_rejects_a_missed_window(tiny: toptw.Toptw) -> None:
+def test_verifier_rejects_a_missed_window(tiny: Toptw) -> None:
     # 2 starts at 100, ends 200, reaches 1 at 250 > C1 = 200.
-    verdict = toptw.verify(tiny, 1, [(2, 1)])
+    verdict = verify(tiny, 1, [(2, 1)])
     assert not verdict.ok
     assert "after its window closes" in verdict.errors[0]
 
 
-def test_verifier_rejects_a_late_return(tiny: toptw.Toptw) -> None:
+def test_verifier_rejects_a_late_return(tiny: Toptw) -> None:
     # 1 at 50, 2 at 200, 3 at 388, back at 388 + 50 + 15 = 453 > 450.
-    verdict = toptw.verify(tiny, 1, [(1, 2, 3)])
+    verdict = verify(tiny, 1, [(1, 2, 3)])
     assert verdict.errors == ("tour 0: back at the depot at 453 > Tmax 450",)
 
 
-def test_verifier_rejects_a_vertex_visited_twice(tiny: toptw.Toptw) -> None:
-    verdict = toptw.verify(tiny, 2, [(1,), (1, 3)])
+def test_verifier_rejects_a_vertex_visited_twice(tiny: Toptw) -> None:
+    verdict = verify(tiny, 2, [(1,), (1, 3)])
     assert any("visited twice" in e for e in verdict.errors)
 
 
-def test_verifier_rejects_too_many_tours(tiny: toptw.Toptw) -> None:
-    assert not toptw.verify(tiny, 1, [(1,), (3,)]).ok
+def test_verifier_rejects_too_many_tours(tiny: Toptw) -> None:
+    assert not verify(tiny, 1, [(1,), (3,)]).ok
 
 
-def test_verifier_checks_given_start_times(tiny: toptw.Toptw) -> None:
-    assert toptw.verify(tiny, 1, [(1, 2)], [[50, 200]]).ok
+def test_verifier_checks_given_start_times(tiny: Toptw) -> None:
+    assert verify(tiny, 1, [(1, 2)], [[50, 200]]).ok
     # 2 cannot start at 150: it opens at 100 but 1 ends at 150, + 50 travel.
-    early = toptw.verify(tiny, 1, [(1, 2)], [[50, 150]])
+    early = verify(tiny, 1, [(1, 2)], [[50, 150]])
     assert "before it can be reached (200)" in early.errors[0]
     # 1 cannot start at 40: the depot is 50 away.
-    assert not toptw.verify(tiny, 1, [(1,)], [[40]]).ok
+    assert not verify(tiny, 1, [(1,)], [[40]]).ok
 
 
 # --- compile -------------------------------------------------------------------
 
 
-def test_compile_makes_days_sites_and_requests(tiny: toptw.Toptw) -> None:
-    data = toptw.compile_toptw(tiny, 2)
+def test_compile_makes_days_sites_and_requests(tiny: Toptw) -> None:
+    data = compile_toptw(tiny, 2)
     h = data.day_length
     assert h > tiny.tmax
     d = data.delegations[0]
@@ -224,15 +238,15 @@ def test_compile_makes_days_sites_and_requests(tiny: toptw.Toptw) -> None:
     assert data.travel[0][2] == 38
     # One pool (SPEC rule 8), of one vehicle: tours never overlap.
     assert [(v.seats, v.count) for v in data.vehicles] == [(1, 1)]
-    assert toptw.compile_toptw(tiny, 2, pool=False).vehicles == ()
+    assert compile_toptw(tiny, 2, pool=False).vehicles == ()
     # Feasible starts: vertex 1 reached at 50 at the earliest; vertex 3
     # must start by 450 − 15 − 50 = 385 to be home by Tmax.
     assert data.starts(0, 0) == ((50, 200), (h + 50, h + 200))
     assert data.starts(0, 2) == ((15, 385), (h + 15, h + 385))
 
 
-def test_tours_of_reads_visits_by_day_and_start(tiny: toptw.Toptw) -> None:
-    h = toptw.day_length(tiny)
+def test_tours_of_reads_visits_by_day_and_start(tiny: Toptw) -> None:
+    h = day_length(tiny)
     solution = Solution(
         Status.FEASIBLE,
         (
@@ -241,7 +255,7 @@ def test_tours_of_reads_visits_by_day_and_start(tiny: toptw.Toptw) -> None:
             PlannedVisit(0, 0, 50, request=0),
         ),
     )
-    routes, starts, problems = toptw.tours_of(tiny, 2, solution)
+    routes, starts, problems = tours_of(tiny, 2, solution)
     assert routes == [(1, 2), (3,)]
     assert starts == [[50, 200], [15]]
     assert problems == []
@@ -249,12 +263,12 @@ def test_tours_of_reads_visits_by_day_and_start(tiny: toptw.Toptw) -> None:
 
 @pytest.mark.parametrize(("m", "best"), [(1, 12), (2, 15)])
 def test_greedy_on_compiled_data_passes_the_verifier(
-    tiny: toptw.Toptw, m: int, best: int
+    tiny: Toptw, m: int, best: int
 ) -> None:
-    data = toptw.compile_toptw(tiny, m)
+    data = compile_toptw(tiny, m)
     solution = solve(data, "greedy", SolveParams(time_limit=1))
-    routes, starts, problems = toptw.tours_of(tiny, m, solution)
-    verdict = toptw.verify(tiny, m, routes, starts)
+    routes, starts, problems = tours_of(tiny, m, solution)
+    verdict = verify(tiny, m, routes, starts)
     assert problems == []
     assert verdict.ok, verdict.errors
     assert solution.objective == verdict.score
@@ -262,9 +276,9 @@ def test_greedy_on_compiled_data_passes_the_verifier(
 
 
 def test_result_row_never_reports_a_rejected_score(
-    tiny: toptw.Toptw,
+    tiny: Toptw,
 ) -> None:
-    outcome = toptw.Outcome(
+    outcome = Outcome(
         routes=[(1, 2, 3)],
         starts=None,
         claimed=15.0,
@@ -273,14 +287,14 @@ def test_result_row_never_reports_a_rejected_score(
         wall_s=0.0,
         time_to_best_s=0.0,
     )
-    row = toptw.result_row(tiny, 1, "x", outcome, toptw.Bks(12, "bks", ""))
+    row = result_row(tiny, 1, "x", outcome, Bks(12, "bks", ""))
     assert row["verified"] == "no"
     assert row["score"] == ""
     assert row["gap_pct"] == ""
 
 
-def test_result_row_flags_a_wrong_claim(tiny: toptw.Toptw) -> None:
-    outcome = toptw.Outcome(
+def test_result_row_flags_a_wrong_claim(tiny: Toptw) -> None:
+    outcome = Outcome(
         routes=[(1, 2)],
         starts=None,
         claimed=13.0,
@@ -289,7 +303,7 @@ def test_result_row_flags_a_wrong_claim(tiny: toptw.Toptw) -> None:
         wall_s=0.0,
         time_to_best_s=0.0,
     )
-    row = toptw.result_row(tiny, 1, "x", outcome, toptw.Bks(12, "bks", ""))
+    row = result_row(tiny, 1, "x", outcome, Bks(12, "bks", ""))
     assert row["verified"] == "no"
 
 
@@ -318,7 +332,7 @@ def test_tally_counts_a_rejected_score_as_a_full_gap() -> None:
         _row("c103", 1, "cpsat", 999, 400, verified="no"),
         _row("r101", 1, "cpsat", 198, 198, status="OPTIMAL"),
     ]
-    t = toptw.tally(rows)
+    t = tally(rows)
     assert (t.cases, t.matched, t.beyond, t.rejected) == (4, 3, 1, 1)
     assert t.worst_gap == 100.0
     assert t.proven == 1 and t.closed == 1
@@ -339,7 +353,7 @@ def test_overall_takes_classic_cases_and_compares_with_pyvrp() -> None:
         ],
         "c_r_rc_100_50": [_row("c101", 1, "cpsat", 1, 320)],
     }
-    text = toptw.overall(rows)
+    text = overall(rows)
     tallies = [
         line for line in text.splitlines() if line.startswith("| cpsat")
     ]
@@ -370,16 +384,14 @@ def _timeline_accepts(
 
 @pytest.mark.parametrize(("m", "best"), [(1, 12), (2, 15)])
 def test_routing_finds_the_hand_optimum(
-    tiny: toptw.Toptw, m: int, best: int
+    tiny: Toptw, m: int, best: int
 ) -> None:
-    data = toptw.compile_toptw(tiny, m)
+    data = compile_toptw(tiny, m)
     model = RoutingModel.build(data)
     assert model.periodic
     hint = model.solve(time_limit=0.2, seed=1)
-    routes, starts, _ = toptw.tours_of(
-        tiny, m, Solution(Status.FEASIBLE, hint)
-    )
-    verdict = toptw.verify(tiny, m, routes, starts)
+    routes, starts, _ = tours_of(tiny, m, Solution(Status.FEASIBLE, hint))
+    verdict = verify(tiny, m, routes, starts)
     assert verdict.ok, verdict.errors
     assert verdict.score == best
     assert _timeline_accepts(data, hint)
@@ -387,7 +399,7 @@ def test_routing_finds_the_hand_optimum(
 
 
 def test_pyvrps_penalty_warning_does_not_reach_the_user(
-    tiny: toptw.Toptw, monkeypatch: pytest.MonkeyPatch
+    tiny: Toptw, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import warnings
 
@@ -403,16 +415,16 @@ def test_pyvrps_penalty_warning_does_not_reach_the_user(
     monkeypatch.setattr(pyvrp, "solve", warning)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        model = RoutingModel.build(toptw.compile_toptw(tiny, 2))
+        model = RoutingModel.build(compile_toptw(tiny, 2))
         assert model.solve(0.1, seed=1)
     assert not [w for w in caught if w.category is PenaltyBoundWarning]
 
 
-def test_routing_handles_days_that_differ(tiny: toptw.Toptw) -> None:
+def test_routing_handles_days_that_differ(tiny: Toptw) -> None:
     # Vertex 2 (7 points) only open on day 1: copies per day, one vehicle
     # type a day; all three still fit in two tours ([1] or [1, 3] on day 0,
     # [2] or [2, 3] on day 1): 15.
-    data = toptw.compile_toptw(tiny, 2)
+    data = compile_toptw(tiny, 2)
     h = data.day_length
     sites = list(data.sites)
     sites[1] = dataclasses.replace(sites[1], open=((h + 100, h + 500),))
@@ -428,9 +440,9 @@ def test_routing_handles_days_that_differ(tiny: toptw.Toptw) -> None:
 
 
 def test_routing_declines_what_it_cannot_model(
-    tiny: toptw.Toptw,
+    tiny: Toptw,
 ) -> None:
-    data = toptw.compile_toptw(tiny, 1)
+    data = compile_toptw(tiny, 1)
     assert unsupported(data) is None
     d = data.delegations[0]
     lunch = dataclasses.replace(
@@ -453,22 +465,20 @@ def test_routing_declines_what_it_cannot_model(
 
 
 def test_the_race_returns_tours_the_verifier_accepts(
-    tiny: toptw.Toptw,
+    tiny: Toptw,
 ) -> None:
-    data = toptw.compile_toptw(tiny, 2)
+    data = compile_toptw(tiny, 2)
     race = Race(RoutingModel.build(data), time_limit=0.3, seed=2)
     visits = race.finish(wait=True)
-    routes, starts, _ = toptw.tours_of(
-        tiny, 2, Solution(Status.FEASIBLE, visits)
-    )
-    verdict = toptw.verify(tiny, 2, routes, starts)
+    routes, starts, _ = tours_of(tiny, 2, Solution(Status.FEASIBLE, visits))
+    verdict = verify(tiny, 2, routes, starts)
     assert verdict.ok, verdict.errors
     assert verdict.score == 15
 
 
-def test_the_race_stops_on_the_users_stop(tiny: toptw.Toptw) -> None:
+def test_the_race_stops_on_the_users_stop(tiny: Toptw) -> None:
     """Ctrl-C during a plan must not wait for the race's own limit."""
-    data = toptw.compile_toptw(tiny, 2)
+    data = compile_toptw(tiny, 2)
     stop = threading.Event()
     race = Race(RoutingModel.build(data), time_limit=600, seed=2, stop=stop)
     started = time.perf_counter()
@@ -478,22 +488,20 @@ def test_the_race_stops_on_the_users_stop(tiny: toptw.Toptw) -> None:
 
 
 def test_the_race_hands_over_its_best_tours_and_searches_on(
-    tiny: toptw.Toptw,
+    tiny: Toptw,
 ) -> None:
     """CP-SAT starts from the race's best tours so far, long before the
     race's own limit; PyVRP searches on until it is stopped (one tour
     cannot serve all three sites, so nothing ends the search before)."""
-    data = toptw.compile_toptw(tiny, 1)
+    data = compile_toptw(tiny, 1)
     race = Race(RoutingModel.build(data), time_limit=600, seed=2)
     started = time.perf_counter()
     handed: tuple[PlannedVisit, ...] = ()
     while not handed and time.perf_counter() - started < 60:
         time.sleep(0.05)
         handed = race.handover()
-    routes, starts, _ = toptw.tours_of(
-        tiny, 1, Solution(Status.FEASIBLE, handed)
-    )
-    verdict = toptw.verify(tiny, 1, routes, starts)
+    routes, starts, _ = tours_of(tiny, 1, Solution(Status.FEASIBLE, handed))
+    verdict = verify(tiny, 1, routes, starts)
     assert verdict.ok, verdict.errors
     assert verdict.score == 12
     assert race.finish() == handed
@@ -501,9 +509,9 @@ def test_the_race_hands_over_its_best_tours_and_searches_on(
 
 
 def test_a_race_hands_over_what_it_held_after_so_many_iterations(
-    tiny: toptw.Toptw,
+    tiny: Toptw,
 ) -> None:
-    data = toptw.compile_toptw(tiny, 1)
+    data = compile_toptw(tiny, 1)
     race = Race(
         RoutingModel.build(data), time_limit=5, seed=2, deterministic=True
     )
@@ -512,8 +520,8 @@ def test_a_race_hands_over_what_it_held_after_so_many_iterations(
     assert race.iterations == 5 * ITERATIONS_PER_SECOND
 
 
-def test_a_race_with_patience_ends_when_it_stalls(tiny: toptw.Toptw) -> None:
-    data = toptw.compile_toptw(tiny, 1)
+def test_a_race_with_patience_ends_when_it_stalls(tiny: Toptw) -> None:
+    data = compile_toptw(tiny, 1)
     race = Race(RoutingModel.build(data), time_limit=600, seed=2, patience=100)
     race.finish(wait=True)
     # The tiny optimum is found at once: 100 more iterations, then stop.
@@ -521,11 +529,11 @@ def test_a_race_with_patience_ends_when_it_stalls(tiny: toptw.Toptw) -> None:
 
 
 def test_a_race_ends_once_its_tours_serve_every_request(
-    tiny: toptw.Toptw,
+    tiny: Toptw,
 ) -> None:
     """Two tours serve all three sites (15): no tours can be worth more, so
     the race ends at once instead of searching for its whole limit."""
-    data = toptw.compile_toptw(tiny, 2)
+    data = compile_toptw(tiny, 2)
     race = Race(RoutingModel.build(data), time_limit=30, seed=2)
     visits = race.finish(wait=True)
     assert schedule_value(data, visits) == 15
@@ -574,11 +582,11 @@ def test_watch_tells_when_the_best_serves_every_request() -> None:
 
 
 def test_cpsat_races_pyvrp_twice_and_keeps_the_better_tours(
-    tiny: toptw.Toptw, monkeypatch: pytest.MonkeyPatch
+    tiny: Toptw, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Two workers: PyVRP with its defaults and with fewer neighbours; the
     second race's tours reach the result when they serve more."""
-    data = toptw.compile_toptw(tiny, 2)
+    data = compile_toptw(tiny, 2)
     neighbours: list[int | None] = []
     real = RoutingModel.solve
 
@@ -600,7 +608,7 @@ def _nothing_found(*args: Any, **kw: Any) -> Solution:
 
 
 def test_tour_like_data_skips_the_greedy_warm_start(
-    tiny: toptw.Toptw, monkeypatch: pytest.MonkeyPatch
+    tiny: Toptw, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The routing engine starts tours; the greedy pass would delay it."""
     import solvers.greedy
@@ -613,7 +621,7 @@ def test_tour_like_data_skips_the_greedy_warm_start(
         return real(data)
 
     monkeypatch.setattr(solvers.greedy, "best_effort", spy)
-    data = toptw.compile_toptw(tiny, 2)
+    data = compile_toptw(tiny, 2)
     params = SolveParams(time_limit=1.0, workers=1)
     assert solve(data, "cpsat", params).objective == 15
     assert not calls
@@ -624,8 +632,8 @@ def test_tour_like_data_skips_the_greedy_warm_start(
     assert calls == [two]
 
 
-def test_the_better_of_cpsat_and_the_race_is_kept(tiny: toptw.Toptw) -> None:
-    data = toptw.compile_toptw(tiny, 2)
+def test_the_better_of_cpsat_and_the_race_is_kept(tiny: Toptw) -> None:
+    data = compile_toptw(tiny, 2)
     tours = RoutingModel.build(data).solve(time_limit=0.3, seed=1)
     assert tours
     weaker = Solution(Status.FEASIBLE, tours[:1], 5, 20)
@@ -643,10 +651,10 @@ def test_the_better_of_cpsat_and_the_race_is_kept(tiny: toptw.Toptw) -> None:
 
 
 def test_cpsat_with_two_workers_runs_the_race(
-    tiny: toptw.Toptw, monkeypatch: pytest.MonkeyPatch
+    tiny: Toptw, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The race's tours reach the result when they serve more."""
-    data = toptw.compile_toptw(tiny, 2)
+    data = compile_toptw(tiny, 2)
     started: list[float] = []
     real = Race.__init__
 

@@ -914,6 +914,7 @@ def test_the_judge_knows_no_solver(module: str) -> None:
     allowed = {
         "scheduler.model",
         "scheduler.problem.travel",
+        "scheduler.problem.windows",
         "scheduler.loading",
         "scheduler.check",
         "scheduler.kpis",

@@ -15,7 +15,7 @@ import re
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, Any
 
-from scheduler.check import (
+from scheduler.check.week import (
     DAY,
     Load,
     Outings,

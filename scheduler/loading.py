@@ -3,133 +3,50 @@
 Every problem is reported as file, field path, what is wrong and how to fix
 it (``InputError``); nothing the user gave is silently dropped: unknown
 fields are errors, and requests that can never be served are warnings.
+
+Here: the catalog, the week and the schedule, and the cross-references
+the schema alone cannot see. Files are read through ``scheduler.documents``
+and the portal's CSV through ``scheduler.portal_csv``; their public names
+are importable from here as well.
 """
 
 from __future__ import annotations
 
-import csv
-import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-import yaml
-from pydantic import BaseModel, ValidationError
-
+from scheduler.documents import problems_from, read_document, validate
 from scheduler.errors import InputError, Problem
-from scheduler.model import Catalog, Delegation, Instance, Schedule
-
-M = TypeVar("M", bound=BaseModel)
-
-CSV_COLUMNS = (
-    "id",
-    "name",
-    "country",
-    "organization",
-    "size",
-    "languages",
-    "arrival",
-    "departure",
-    "day_window",
-    "lunch_window",
-    "lunch_minutes",
-    "max_visits_per_day",
-    "lodging_lat",
-    "lodging_lon",
-    "priority",
-    "accessible_only",
-    "email",
-    "requests",
+from scheduler.model import Catalog, Instance, Schedule
+from scheduler.portal_csv import (
+    CSV_COLUMNS,
+    REQUIRED_CSV_COLUMNS,
+    CsvDelegations,
+    load_delegations_csv,
+    parse_requests,
+    read_delegations_csv,
 )
-REQUIRED_CSV_COLUMNS = (
-    "id",
-    "name",
-    "country",
-    "size",
-    "languages",
-    "arrival",
-    "departure",
-    "lodging_lat",
-    "lodging_lon",
-    "requests",
-)
+
+__all__ = [
+    "CSV_COLUMNS",
+    "REQUIRED_CSV_COLUMNS",
+    "Locate",
+    "catalog_problems",
+    "instance_from_mapping",
+    "instance_problems",
+    "load_catalog",
+    "load_delegations_csv",
+    "load_schedule",
+    "load_week",
+    "parse_requests",
+    "problems_from",
+    "read_document",
+    "week_from_document",
+]
 
 Locate = Callable[[int], tuple[str, str]]
 """Delegation index -> (file, field path prefix) where the user wrote it."""
-
-
-def _read_text(path: Path) -> str:
-    if not path.is_file():
-        raise InputError(
-            [Problem(str(path), "", "file not found; check the path")]
-        )
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            [
-                Problem(
-                    str(path),
-                    "",
-                    f"not UTF-8 text (byte {exc.start}); save the file as UTF-8",
-                )
-            ]
-        ) from None
-
-
-def read_document(path: Path) -> Any:
-    """Parse a YAML or JSON file, or raise ``InputError`` naming the file."""
-    text = _read_text(path)
-    try:
-        if path.suffix.lower() == ".json":
-            return json.loads(text)
-        return yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        kind = "JSON" if path.suffix.lower() == ".json" else "YAML"
-        raise InputError(
-            [Problem(str(path), "", f"not valid {kind}: {exc}")]
-        ) from None
-
-
-def _loc(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif part in ("function-before", "function-after", "tagged-union"):
-            continue
-        else:
-            out += ("." if out else "") + str(part)
-    return out
-
-
-def problems_from(
-    exc: ValidationError, file: str, prefix: str = ""
-) -> list[Problem]:
-    problems = []
-    for err in exc.errors():
-        path = _loc(tuple(err["loc"]))
-        if prefix:
-            path = (
-                f"{prefix}.{path}"
-                if path and not path.startswith("[")
-                else prefix + path
-            )
-        message = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            message = "unknown field; check its spelling against the docs"
-        elif err["type"] == "missing":
-            message = "required field is missing"
-        problems.append(Problem(file, path, message))
-    return problems
-
-
-def _validate(model: type[M], data: Any, file: str, prefix: str = "") -> M:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise InputError(problems_from(exc, file, prefix)) from None
 
 
 def load_catalog(path: Path) -> Catalog:
@@ -138,7 +55,7 @@ def load_catalog(path: Path) -> Catalog:
         raise InputError(
             [Problem(str(path), "", "a catalog is a mapping of fields")]
         )
-    catalog = _validate(Catalog, data, str(path))
+    catalog = validate(Catalog, data, str(path))
     problems = catalog_problems(catalog, str(path))
     if problems:
         raise InputError(problems)
@@ -202,148 +119,6 @@ def catalog_problems(catalog: Catalog, file: str) -> list[Problem]:
                     )
                 )
     return problems
-
-
-def parse_requests(text: str) -> list[dict[str, Any]]:
-    """Portal syntax: ``site:metrocable-k*;topic:innovation=2`` (* required, =weight)."""
-    requests = []
-    for raw in filter(None, (part.strip() for part in text.split(";"))):
-        kind, sep, target = raw.partition(":")
-        if not sep or kind.strip() not in ("site", "topic"):
-            raise ValueError(
-                f'"{raw}" is not a request; write site:ID or topic:NAME, separated by ";"'
-            )
-        weight = 1
-        target = target.strip()
-        if "=" in target:
-            target, _, w = target.partition("=")
-            if not w.strip().isdigit():
-                raise ValueError(
-                    f'"{raw}": the weight after "=" must be a whole number'
-                )
-            weight = int(w)
-        required = target.strip().endswith("*")
-        target = target.strip().rstrip("*").strip()
-        if not target:
-            raise ValueError(
-                f'"{raw}" names no site or topic; write e.g. site:ruta-n or topic:innovation'
-            )
-        requests.append(
-            {kind.strip(): target, "weight": weight, "required": required}
-        )
-    return requests
-
-
-def _csv_row(row: dict[str, str]) -> dict[str, Any]:
-    """A portal row as a delegation mapping; pydantic checks the values."""
-
-    def get(key: str) -> str:
-        return (row.get(key) or "").strip()
-
-    data: dict[str, Any] = {
-        "id": get("id"),
-        "name": get("name"),
-        "country": get("country"),
-        "size": get("size"),
-        "languages": [
-            x.strip() for x in get("languages").split(";") if x.strip()
-        ],
-        "arrival": get("arrival"),
-        "departure": get("departure"),
-        "lodging": {"lat": get("lodging_lat"), "lon": get("lodging_lon")},
-    }
-    for key in (
-        "organization",
-        "day_window",
-        "max_visits_per_day",
-        "priority",
-        "email",
-    ):
-        if get(key):
-            data[key] = get(key)
-    if get("accessible_only"):
-        data["accessible_only"] = get("accessible_only").lower() in (
-            "1",
-            "true",
-            "yes",
-            "si",
-            "sí",
-        )
-    lunch: dict[str, Any] = {}
-    if get("lunch_window"):
-        lunch["window"] = get("lunch_window")
-    if get("lunch_minutes"):
-        lunch["minutes"] = get("lunch_minutes")
-    if lunch:
-        data["lunch"] = lunch
-    data["requests"] = parse_requests(get("requests"))
-    return data
-
-
-@dataclass(frozen=True)
-class _CsvDelegations:
-    delegations: list[Delegation]
-    lines: list[int]
-    """The line each delegation's row starts on (header = line 1)."""
-
-
-def _read_delegations_csv(path: Path) -> _CsvDelegations:
-    text = _read_text(path)
-    reader = csv.DictReader(text.splitlines(keepends=True))
-    columns = set(reader.fieldnames or ())
-    missing = [c for c in REQUIRED_CSV_COLUMNS if c not in columns]
-    unknown = sorted(columns - set(CSV_COLUMNS))
-    problems = []
-    if missing:
-        problems.append(
-            Problem(
-                str(path),
-                "header",
-                f"missing column(s) {', '.join(missing)}; the portal export has {', '.join(CSV_COLUMNS)}",
-            )
-        )
-    if unknown:
-        problems.append(
-            Problem(
-                str(path),
-                "header",
-                f"unknown column(s) {', '.join(unknown)}; rename or remove them",
-            )
-        )
-    if problems:
-        raise InputError(problems)
-    delegations, lines = [], []
-    previous_end = reader.line_num
-    for row in reader:
-        line, previous_end = previous_end + 1, reader.line_num
-        where = f"row {line}"
-        if None in row:
-            problems.append(
-                Problem(
-                    str(path),
-                    where,
-                    f"more values than the {len(reader.fieldnames or ())} columns; quote values that contain commas",
-                )
-            )
-            continue
-        try:
-            data = _csv_row(row)
-        except ValueError as exc:
-            problems.append(Problem(str(path), f"{where}.requests", str(exc)))
-            continue
-        try:
-            delegations.append(Delegation.model_validate(data))
-            lines.append(line)
-        except ValidationError as exc:
-            problems.extend(problems_from(exc, str(path), where))
-    if problems:
-        raise InputError(problems)
-    return _CsvDelegations(delegations, lines)
-
-
-def load_delegations_csv(path: Path) -> list[Delegation]:
-    """Delegations from the request portal's CSV export, one a row."""
-    return _read_delegations_csv(path).delegations
 
 
 def load_week(path: str | Path) -> Instance:
@@ -410,7 +185,7 @@ def instance_from_mapping(data: dict[str, Any], path: Path) -> Instance:
         if isinstance(data.get("delegations"), list)
         else 0
     )
-    from_csv = _CsvDelegations([], [])
+    from_csv = CsvDelegations([], [])
     csv_path: Path | None = None
     if "delegations_csv" in data:
         csv_path = _referenced(
@@ -419,7 +194,7 @@ def instance_from_mapping(data: dict[str, Any], path: Path) -> Instance:
             data.pop("delegations_csv"),
             "delegations.csv",
         )
-        from_csv = _read_delegations_csv(csv_path)
+        from_csv = read_delegations_csv(csv_path)
     data.setdefault("name", path.stem)
     data["catalog"] = catalog
     if from_csv.delegations:
@@ -435,7 +210,7 @@ def instance_from_mapping(data: dict[str, Any], path: Path) -> Instance:
             return file, f"delegations[{i}]"
         return str(csv_path), f"row {from_csv.lines[i - n_written]}"
 
-    instance = _validate(Instance, data, file)
+    instance = validate(Instance, data, file)
     problems = instance_problems(instance, file, locate)
     if problems:
         raise InputError(problems)
@@ -554,4 +329,4 @@ def load_schedule(path: str | Path) -> Schedule:
                 )
             ]
         )
-    return _validate(Schedule, data, str(path))
+    return validate(Schedule, data, str(path))

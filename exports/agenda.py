@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from scheduler.problem.travel import TravelTimes
+from scheduler.travel import TravelTimes
 
 if TYPE_CHECKING:
     from scheduler.model import Delegation, Instance, Schedule, Site, Visit

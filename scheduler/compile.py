@@ -14,7 +14,7 @@ from scheduler.problem.data import (
     SiteData,
     VehicleData,
 )
-from scheduler.problem.travel import TravelTimes
+from scheduler.travel import TravelTimes
 from scheduler.problem.windows import subtract
 
 if TYPE_CHECKING:

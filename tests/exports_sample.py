@@ -22,7 +22,7 @@ from scheduler.model import (
     Visit,
     visit_id,
 )
-from scheduler.problem.travel import TravelTimes
+from scheduler.travel import TravelTimes
 from tests.factories import (
     MONDAY,
     at,

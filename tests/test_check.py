@@ -31,7 +31,7 @@ from scheduler.model import (
     Visit,
     visit_id,
 )
-from scheduler.problem.travel import TravelTimes
+from scheduler.travel import TravelTimes
 from tests.factories import (
     MONDAY,
     at,
@@ -922,7 +922,7 @@ def test_the_judge_knows_no_solver(module: str) -> None:
     compiled ProblemData, the builder or a solver."""
     allowed = {
         "scheduler.model",
-        "scheduler.problem.travel",
+        "scheduler.travel",
         "scheduler.problem.windows",
         "scheduler.loading",
         "scheduler.check",

@@ -29,7 +29,7 @@ from scheduler.model import (
     Visit,
     visit_id,
 )
-from scheduler.problem.travel import TravelTimes
+from scheduler.travel import TravelTimes
 from tests.exports_sample import STAMP, sample_instance, sample_schedule
 from tests.factories import (
     at,

@@ -14,7 +14,7 @@ import pytest
 
 from scheduler.loading import load_catalog
 from scheduler.model import LatLon, TravelEntry, TravelSettings
-from scheduler.problem.travel import (
+from scheduler.travel import (
     EARTH_RADIUS_KM,
     TravelTimes,
     haversine_km,

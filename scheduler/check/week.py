@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from scheduler.problem.travel import TravelTimes
+from scheduler.travel import TravelTimes
 from scheduler.problem.windows import format_clock
 
 if TYPE_CHECKING:

@@ -225,72 +225,10 @@ def report_context(
         max([18, *(math.ceil(b / 60) for _, b in minutes)]),
     )
     dates = sorted({date for days in agendas.values() for date in days})
-    timelines = []
-    for date in dates:
-        by_site: dict[str, list[Span]] = {}
-        by_delegation: list[tuple[str, str, list[Span]]] = []
-        for delegation in instance.delegations:
-            spans = []
-            for item in agendas[delegation.id].get(date, []):
-                text = _item_text(item, lang)
-                span_title = f"{_hhmm(item.start)}–{_hhmm(item.end)} {text}"
-                start, end = _clock(item.start), _clock(item.end) or 1440
-                if item.kind == "visit":
-                    assert item.visit is not None and item.site is not None
-                    presenter = presenters.get(item.visit.presenter or "")
-                    who = (
-                        presenter.name
-                        if presenter
-                        else word("self_guided", lang)
-                    )
-                    by_site.setdefault(item.site.id, []).append(
-                        Span(
-                            start,
-                            end,
-                            delegation.name,
-                            f"{_hhmm(item.start)}–{_hhmm(item.end)} "
-                            f"{delegation.name} ({delegation.size}) · {who}",
-                            colours[delegation.id],
-                            "visit",
-                        )
-                    )
-                    spans.append(
-                        Span(
-                            start,
-                            end,
-                            item.site.name,
-                            span_title,
-                            colours[delegation.id],
-                            "visit",
-                        )
-                    )
-                else:
-                    label = word("lunch", lang) if item.kind == "lunch" else ""
-                    spans.append(
-                        Span(
-                            start,
-                            end,
-                            label,
-                            span_title,
-                            "#f3e3b5" if item.kind == "lunch" else "#ccc",
-                            item.kind,
-                        )
-                    )
-            if spans:
-                by_delegation.append((delegation.name, delegation.name, spans))
-        site_rows = [
-            (site.name, site.name, by_site[site.id])
-            for site in catalog.sites
-            if site.id in by_site
-        ]
-        timelines.append(
-            {
-                "date": long_date(date, lang),
-                "anchor": f"day-{date.isoformat()}",
-                "by_site": layout(site_rows, hours),
-                "by_delegation": layout(by_delegation, hours),
-            }
-        )
+    timelines = [
+        _day_timeline(date, instance, agendas, colours, hours, lang)
+        for date in dates
+    ]
     return {
         "lang": lang,
         "w": lambda key, **kw: word(key, lang, **kw),
@@ -325,6 +263,79 @@ def report_context(
             (row, request_text(instance, row.delegation, row.request, lang))
             for row in unserved_rows(schedule, instance)
         ],
+    }
+
+
+def _day_timeline(
+    date: dt.date,
+    instance: Instance,
+    agendas: dict[str, dict[dt.date, list[AgendaItem]]],
+    colours: dict[str, str],
+    hours: tuple[int, int],
+    lang: Lang,
+) -> dict[str, Any]:
+    """One day's two timelines: rows by site and rows by delegation."""
+    presenters = {p.id: p for p in instance.catalog.presenters}
+    catalog = instance.catalog
+    by_site: dict[str, list[Span]] = {}
+    by_delegation: list[tuple[str, str, list[Span]]] = []
+    for delegation in instance.delegations:
+        spans = []
+        for item in agendas[delegation.id].get(date, []):
+            text = _item_text(item, lang)
+            span_title = f"{_hhmm(item.start)}–{_hhmm(item.end)} {text}"
+            start, end = _clock(item.start), _clock(item.end) or 1440
+            if item.kind == "visit":
+                assert item.visit is not None and item.site is not None
+                presenter = presenters.get(item.visit.presenter or "")
+                who = (
+                    presenter.name if presenter else word("self_guided", lang)
+                )
+                by_site.setdefault(item.site.id, []).append(
+                    Span(
+                        start,
+                        end,
+                        delegation.name,
+                        f"{_hhmm(item.start)}–{_hhmm(item.end)} "
+                        f"{delegation.name} ({delegation.size}) · {who}",
+                        colours[delegation.id],
+                        "visit",
+                    )
+                )
+                spans.append(
+                    Span(
+                        start,
+                        end,
+                        item.site.name,
+                        span_title,
+                        colours[delegation.id],
+                        "visit",
+                    )
+                )
+            else:
+                label = word("lunch", lang) if item.kind == "lunch" else ""
+                spans.append(
+                    Span(
+                        start,
+                        end,
+                        label,
+                        span_title,
+                        "#f3e3b5" if item.kind == "lunch" else "#ccc",
+                        item.kind,
+                    )
+                )
+        if spans:
+            by_delegation.append((delegation.name, delegation.name, spans))
+    site_rows = [
+        (site.name, site.name, by_site[site.id])
+        for site in catalog.sites
+        if site.id in by_site
+    ]
+    return {
+        "date": long_date(date, lang),
+        "anchor": f"day-{date.isoformat()}",
+        "by_site": layout(site_rows, hours),
+        "by_delegation": layout(by_delegation, hours),
     }
 
 

@@ -44,6 +44,32 @@ DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 MAX_WIDTH = 60
 
 
+VISIT_COLUMNS = (
+    "id",
+    "date",
+    "start",
+    "end",
+    "delegation",
+    "group_size",
+    "site",
+    "department",
+    "presenter",
+    "request",
+    "travel_minutes",
+    "vehicle_pool",
+)
+UNSERVED_COLUMNS = (
+    "delegation",
+    "request_no",
+    "request",
+    "weight",
+    "priority",
+    "required",
+    "value",
+    "reason",
+)
+
+
 def sheet_frames(
     schedule: Schedule, instance: Instance, lang: Lang
 ) -> dict[str, pd.DataFrame]:
@@ -52,43 +78,8 @@ def sheet_frames(
     def w(key: str) -> str:
         return word(key, lang)
 
-    visits = [
-        {
-            w("id"): r.id,
-            w("date"): r.date,
-            w("start"): r.start,
-            w("end"): r.end,
-            w("delegation"): r.delegation_name,
-            w("group_size"): r.size,
-            w("site"): r.site_name,
-            w("department"): r.department_name,
-            w("presenter"): r.presenter_name,
-            w("request"): request_text(
-                instance, r.delegation, r.request, lang
-            ),
-            w("travel_minutes"): r.travel_minutes_before,
-            w("vehicle_pool"): r.vehicle_pool,
-        }
-        for r in visit_rows(schedule, instance)
-    ]
-    columns = [
-        w(k)
-        for k in (
-            "id",
-            "date",
-            "start",
-            "end",
-            "delegation",
-            "group_size",
-            "site",
-            "department",
-            "presenter",
-            "request",
-            "travel_minutes",
-            "vehicle_pool",
-        )
-    ]
-    table = pd.DataFrame(visits, columns=columns)
+    table = _visits_table(schedule, instance, lang)
+    columns = list(table.columns)
 
     def view(first: list[str], order: list[str]) -> pd.DataFrame:
         rest = [c for c in columns if c not in first and c != w("id")]
@@ -100,36 +91,6 @@ def sheet_frames(
 
     by_presenter = view([w("presenter"), w("department")], [w("presenter")])
     by_presenter = by_presenter[by_presenter[w("presenter")] != ""]
-    unserved = pd.DataFrame(
-        [
-            {
-                w("delegation"): u.delegation_name,
-                w("request_no"): u.request,
-                w("request"): request_text(
-                    instance, u.delegation, u.request, lang
-                ),
-                w("weight"): u.weight,
-                w("priority"): u.priority,
-                w("required"): u.required,
-                w("value"): u.value,
-                w("reason"): u.reason,
-            }
-            for u in unserved_rows(schedule, instance)
-        ],
-        columns=[
-            w(k)
-            for k in (
-                "delegation",
-                "request_no",
-                "request",
-                "weight",
-                "priority",
-                "required",
-                "value",
-                "reason",
-            )
-        ],
-    )
     kpis = pd.DataFrame(
         [
             {w("kpi"): _kpi_name(key, lang), "key": key, w("value"): value}
@@ -142,9 +103,53 @@ def sheet_frames(
         "by delegation": view([w("delegation")], [w("delegation")]),
         "by site": view([w("site")], [w("site")]),
         "by presenter": by_presenter.reset_index(drop=True),
-        "unserved": unserved,
+        "unserved": _unserved_table(schedule, instance, lang),
         "KPIs": kpis,
     }
+
+
+def _visits_table(
+    schedule: Schedule, instance: Instance, lang: Lang
+) -> pd.DataFrame:
+    rows = [
+        (
+            r.id,
+            r.date,
+            r.start,
+            r.end,
+            r.delegation_name,
+            r.size,
+            r.site_name,
+            r.department_name,
+            r.presenter_name,
+            request_text(instance, r.delegation, r.request, lang),
+            r.travel_minutes_before,
+            r.vehicle_pool,
+        )
+        for r in visit_rows(schedule, instance)
+    ]
+    return pd.DataFrame(rows, columns=[word(k, lang) for k in VISIT_COLUMNS])
+
+
+def _unserved_table(
+    schedule: Schedule, instance: Instance, lang: Lang
+) -> pd.DataFrame:
+    rows = [
+        (
+            u.delegation_name,
+            u.request,
+            request_text(instance, u.delegation, u.request, lang),
+            u.weight,
+            u.priority,
+            u.required,
+            u.value,
+            u.reason,
+        )
+        for u in unserved_rows(schedule, instance)
+    ]
+    return pd.DataFrame(
+        rows, columns=[word(k, lang) for k in UNSERVED_COLUMNS]
+    )
 
 
 def write_excel(

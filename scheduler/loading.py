@@ -226,13 +226,21 @@ def instance_problems(
     user wrote it (delegations from a CSV are reported by row).
     """
 
+    return _delegation_problems(instance, file, locate) + _locked_problems(
+        instance, file
+    )
+
+
+def _delegation_problems(
+    instance: Instance, file: str, locate: Locate | None
+) -> list[Problem]:
+    """Unique ids, stays inside the horizon, requested sites that exist."""
+
     def where(i: int) -> tuple[str, str]:
         return locate(i) if locate else (file, f"delegations[{i}]")
 
     problems: list[Problem] = []
-    catalog = instance.catalog
-    site_ids = {s.id for s in catalog.sites}
-    presenters = {p.id: p for p in catalog.presenters}
+    site_ids = {s.id for s in instance.catalog.sites}
     seen: set[str] = set()
     first = instance.horizon.start
     last = instance.horizon.dates[-1]
@@ -264,6 +272,17 @@ def instance_problems(
                         f'unknown site "{r.site}"; use a site id from the catalog',
                     )
                 )
+    return problems
+
+
+def _locked_problems(instance: Instance, file: str) -> list[Problem]:
+    """A locked visit names a delegation, site and presenter that exist."""
+    problems: list[Problem] = []
+    catalog = instance.catalog
+    site_ids = {s.id for s in catalog.sites}
+    presenters = {p.id: p for p in catalog.presenters}
+    first = instance.horizon.start
+    last = instance.horizon.dates[-1]
     delegation_ids = {d.id for d in instance.delegations}
     for i, lock in enumerate(instance.locked):
         path = f"locked[{i}]"

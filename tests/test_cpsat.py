@@ -19,8 +19,9 @@ from scheduler.compile import compile_instance
 from scheduler.model import Instance, LockedVisit, TravelEntry, TravelSettings
 from scheduler.problem import PlannedVisit, Progress, SolveParams, Status
 from solvers.clock import Clock
-from solvers.cpsat import model as cpsat_model
+from solvers.cpsat import formulation
 from solvers.cpsat import solve as cpsat_solve
+from solvers.cpsat import strategy as cpsat_strategy
 from solvers.cpsat.bounds import alone_caps, relaxation_bound
 from solvers.cpsat.lns import shortlist as lns_shortlist
 from tests.factories import (
@@ -128,14 +129,14 @@ def test_hint_is_kept_when_the_search_finds_nothing(
     instance = make_instance()
     data = compile_instance(instance)
     hint = (PlannedVisit(0, 0, 9 * 60, presenter=0, request=0, pool=0),)
-    real = cpsat_model._solver
+    real = cpsat_strategy._solver
 
     def no_time(params: SolveParams, clock: Clock, seconds: float, **kw: bool):  # type: ignore[no-untyped-def]
         solver = real(params, clock, seconds, **kw)
         solver.parameters.max_time_in_seconds = 0.0
         return solver
 
-    monkeypatch.setattr(cpsat_model, "_solver", no_time)
+    monkeypatch.setattr(cpsat_strategy, "_solver", no_time)
     solution = cpsat_solve(data, SolveParams(time_limit=1.0, hint=hint))
     assert solution.status is Status.FEASIBLE
     assert solution.visits == hint
@@ -285,7 +286,7 @@ def test_neighbourhood_search_improves_a_hint_to_the_optimum(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Hint: d1 holds s1 (value 1). Best: d3 at s1 and s2 (3 + 3).
-    monkeypatch.setattr(cpsat_model, "LNS_FROM_VISITS", 0)
+    monkeypatch.setattr(cpsat_strategy, "LNS_FROM_VISITS", 0)
     instance = three_delegations()
     hint = (PlannedVisit(0, 0, 8 * 60, presenter=0, request=0, pool=0),)
     seen: list[Progress] = []
@@ -303,12 +304,12 @@ def test_a_neighbourhood_respects_the_visits_kept_fixed() -> None:
     # nor p1 for s2 at that hour, nor a van if there is only one.
     data = compile_instance(three_delegations())
     kept = (PlannedVisit(0, 0, 8 * 60, presenter=0, request=0, pool=0),)
-    built = cpsat_model.build(data, delegations=[1, 2], fixed=kept)
+    built = formulation.build(data, delegations=[1, 2], fixed=kept)
     assert built.objective is not None
     built.objective.value_only(built.model)
     solver = cp_model.CpSolver()
     assert solver.solve(built.model) == cp_model.OPTIMAL
-    planned = cpsat_model.extract(data, built.vars, solver)
+    planned = formulation.extract(data, built.vars, solver)
     assert [(v.delegation, v.site) for v in planned] == [(2, 1)]
     assert planned[0].presenter == 1 or planned[0].start >= 9 * 60
 
@@ -327,7 +328,7 @@ def test_a_hint_missing_a_required_request_is_not_returned(
     monkeypatch: pytest.MonkeyPatch, lns_from: int
 ) -> None:
     # The hint gives the only slot to "vip" (value 5); "d1" requires it.
-    monkeypatch.setattr(cpsat_model, "LNS_FROM_VISITS", lns_from)
+    monkeypatch.setattr(cpsat_strategy, "LNS_FROM_VISITS", lns_from)
     site = make_site(opening_hours={"mon": ["08:00-09:00"]})
     d1 = make_delegation("d1", requests=[{"site": "s1", "required": True}])
     vip = make_delegation("vip", priority=5)
@@ -363,7 +364,7 @@ def test_a_step_chooses_among_the_current_and_the_least_busy_presenters() -> (
     )
     chosen = lns_shortlist(data, [0], mine, others)
     assert chosen[(0, 0)] == (1, 3, 4, 5)
-    built = cpsat_model.build(
+    built = formulation.build(
         data, delegations=[0], fixed=others, shortlist=chosen
     )
     visit = built.vars.visit(0, 0)

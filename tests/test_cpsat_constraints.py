@@ -32,7 +32,7 @@ from scheduler.model import (
     VehiclePool,
 )
 from scheduler.problem import SolveParams, Status
-from solvers.cpsat import model as cpsat_model
+from solvers.cpsat import formulation as cpsat_model
 from tests.factories import (
     MONDAY,
     at,

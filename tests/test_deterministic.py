@@ -23,7 +23,7 @@ from scheduler.check import violations
 from scheduler.loading import load_schedule
 from scheduler.problem import SolveParams
 from solvers import solve
-from solvers.cpsat import model as cpsat_model
+from solvers.cpsat import strategy as cpsat_strategy
 from tests.test_toptw import TINY
 from visits.cli import main
 from visits.planning import plan_week
@@ -53,7 +53,7 @@ def test_a_deterministic_plan_ignores_the_wall_clock(
     monkeypatch: pytest.MonkeyPatch, lns: bool
 ) -> None:
     if lns:
-        monkeypatch.setattr(cpsat_model, "LNS_FROM_VISITS", 0)
+        monkeypatch.setattr(cpsat_strategy, "LNS_FROM_VISITS", 0)
     instance = load_instance(NORMAL)
     params = SolveParams(time_limit=1.0, workers=2, deterministic=True)
     calm = plan_week(instance, "cpsat", params)

@@ -47,7 +47,7 @@ from scheduler.problem.solution import (
 )
 from scheduler.problem.timeline import Timeline
 from solvers import solve
-from solvers.cpsat import model as cpsat_model
+from solvers.cpsat import strategy as cpsat_strategy
 from solvers.pyvrp_warm_start import (
     ITERATIONS_PER_SECOND,
     Race,
@@ -597,7 +597,7 @@ def test_cpsat_races_pyvrp_twice_and_keeps_the_better_tours(
         return real(self, *args, **kw)
 
     monkeypatch.setattr(RoutingModel, "solve", spy)
-    monkeypatch.setattr(cpsat_model, "_solve_whole", _nothing_found)
+    monkeypatch.setattr(cpsat_strategy, "_solve_whole", _nothing_found)
     two = solve(data, "cpsat", SolveParams(time_limit=1.0, workers=2))
     assert sorted(neighbours, key=str) == [20, None]
     assert two.objective == 15
@@ -637,17 +637,17 @@ def test_the_better_of_cpsat_and_the_race_is_kept(tiny: Toptw) -> None:
     tours = RoutingModel.build(data).solve(time_limit=0.3, seed=1)
     assert tours
     weaker = Solution(Status.FEASIBLE, tours[:1], 5, 20)
-    kept = cpsat_model._better(data, weaker, tours)
+    kept = cpsat_strategy._better(data, weaker, tours)
     assert (kept.visits, kept.objective, kept.bound) == (tours, 15, 20)
     assert kept.status == Status.FEASIBLE
     # The race's tours reach CP-SAT's bound: proven optimal.
-    reached = cpsat_model._better(
+    reached = cpsat_strategy._better(
         data, dataclasses.replace(weaker, bound=15), tours
     )
     assert (reached.objective, reached.status) == (15, Status.OPTIMAL)
     proven = Solution(Status.OPTIMAL, tours, 15, 15)
-    assert cpsat_model._better(data, proven, tours[:1]) is proven
-    assert cpsat_model._better(data, proven, ()) is proven
+    assert cpsat_strategy._better(data, proven, tours[:1]) is proven
+    assert cpsat_strategy._better(data, proven, ()) is proven
 
 
 def test_cpsat_with_two_workers_runs_the_race(

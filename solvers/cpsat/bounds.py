@@ -22,6 +22,7 @@ from ortools.sat.python import cp_model
 
 from solvers.cpsat.constraints.aggregates import longest_outing
 from solvers.cpsat.engine import new_solver
+from solvers.cpsat.formulation import build
 from solvers.cpsat.variables import clip, locked_windows
 
 if TYPE_CHECKING:
@@ -39,7 +40,6 @@ def alone_caps(
 
     Delegations not reached in time get no cap.
     """
-    from solvers.cpsat.model import build
 
     until = clock.now() + budget
     caps: dict[int, int] = {}

@@ -19,7 +19,7 @@ from ortools.sat.python import cp_model
 
 from solvers.clock import Clock
 from solvers.cpsat.engine import new_solver
-from solvers.cpsat.model import build
+from solvers.cpsat.formulation import build
 from solvers.cpsat.variables import Requirement, locked_windows
 
 if TYPE_CHECKING:

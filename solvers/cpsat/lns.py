@@ -22,9 +22,10 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
+from solvers.cpsat.callbacks import stop_on
 from solvers.cpsat.engine import new_solver
+from solvers.cpsat.formulation import build, extract
 from solvers.cpsat.hints import add_hints
-from solvers.cpsat.model import build, extract, stop_on
 
 if TYPE_CHECKING:
     import threading

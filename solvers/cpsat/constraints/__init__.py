@@ -1,7 +1,7 @@
 """One module per hard-constraint family, each with one ``add_<family>``.
 
 Every ``add_<family>(model, data, vars) -> None`` states its meaning as a
-formula in its docstring. ``solvers.cpsat.model.build`` calls them in order.
+formula in its docstring. ``solvers.cpsat.formulation.build`` calls them in order.
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
-"""Build the CP-SAT model in an explicit order, solve it, extract visits.
+"""How CP-SAT spends the time limit on a week: the solve strategy.
 
-``solve(data, params)`` is the solver's entry point:
+The model itself is built in ``formulation.py``; what runs inside a search
+(progress, stop) is in ``callbacks.py``. ``solve(data, params)`` is the
+solver's entry point:
 
 1. requirements that can never hold are named at once (``conflicts.py``);
 2. each delegation's best value alone is computed in a small share of the
@@ -22,13 +24,9 @@ schedule to fall back on: the answer never serves less value than it.
 from __future__ import annotations
 
 import logging
-import math
-import sys
-import threading
 import time
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Protocol
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
@@ -40,162 +38,66 @@ from scheduler.problem.solution import (
     schedule_value,
 )
 from solvers.clock import Clock
-from solvers.cpsat.constraints.aggregates import (
-    add_aggregates,
-    add_value_caps,
-)
-from solvers.cpsat.constraints.day_limits import add_day_limits
-from solvers.cpsat.constraints.locked import add_locked
-from solvers.cpsat.constraints.lunch import add_lunch
-from solvers.cpsat.constraints.presenters import add_presenters
-from solvers.cpsat.constraints.requests import add_requests
-from solvers.cpsat.constraints.routes import add_routes
-from solvers.cpsat.constraints.site_capacity import add_site_capacity
-from solvers.cpsat.constraints.vehicles import add_vehicles
-from solvers.cpsat.constraints.visit_days import add_visit_days
+from solvers.cpsat import tours as tour_model
+from solvers.cpsat.bounds import alone_caps, relaxation_bound
+from solvers.cpsat.callbacks import Watcher, log_line, stop_on, value_floor
+from solvers.cpsat.conflicts import explain_infeasible, static_conflicts
 from solvers.cpsat.engine import new_solver
-from solvers.cpsat.hints import add_hints
-from solvers.cpsat.objective import Objective, set_objective
-from solvers.cpsat.variables import Expr, Variables, make_variables
+from solvers.cpsat.formulation import Formulation, build
+from solvers.cpsat.lns import improve
+from solvers.greedy import solve as greedy
+from solvers.pyvrp_warm_start import (
+    ITERATIONS_PER_SECOND,
+    PATIENCE,
+    SECOND_NEIGHBOURS,
+    SECOND_PATIENCE,
+    Race,
+    RoutingModel,
+    unsupported,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import (
-        Callable,
-        Collection,
-        Iterator,
-        Mapping,
-        Sequence,
-    )
+    from collections.abc import Mapping, Sequence
 
     from scheduler.problem import ProblemData
     from scheduler.problem.solution import SolveParams
-    from solvers.pyvrp_warm_start import Race, RoutingModel
 
 logger = logging.getLogger(__name__)
-
-FAMILIES = (
-    "visit_days",
-    "requests",
-    "routes",
-    "lunch",
-    "day_limits",
-    "site_capacity",
-    "presenters",
-    "vehicles",
-    "locked",
-)
-"""The hard-constraint families, in the order ``build`` adds them."""
-
-
-@dataclass(frozen=True)
-class Built:
-    data: ProblemData
-    model: cp_model.CpModel
-    vars: Variables
-    objective: Objective | None
-    build_s: float
-
-    def hint(self, visits: Sequence[PlannedVisit]) -> int:
-        assert self.objective is not None
-        return add_hints(
-            self.model, self.data, self.vars, self.objective, visits
-        )
-
-    def extract(self, solver: cp_model.CpSolver) -> tuple[PlannedVisit, ...]:
-        return extract(self.data, self.vars, solver)
-
-
-class Formulation(Protocol):
-    """A CP-SAT model of the data that ``_solve_whole`` can solve: the week
-    model (``Built``) or, for one delegation whose days are alike, the
-    tour model (``tours.Tours``)."""
-
-    @property
-    def model(self) -> cp_model.CpModel: ...
-    @property
-    def objective(self) -> Objective | None: ...
-    @property
-    def build_s(self) -> float: ...
-    def hint(self, visits: Sequence[PlannedVisit]) -> int: ...
-    def extract(
-        self, solver: cp_model.CpSolver
-    ) -> tuple[PlannedVisit, ...]: ...
-
-
-def build(
-    data: ProblemData,
-    *,
-    delegations: Collection[int] | None = None,
-    drop: Collection[str] = (),
-    explain: bool = False,
-    objective: bool = True,
-    fixed: Sequence[PlannedVisit] = (),
-    caps: Mapping[int, int] | None = None,
-    shortlist: Mapping[tuple[int, int], tuple[int, ...]] | None = None,
-) -> Built:
-    """The CP-SAT model of ``data``.
-
-    ``delegations`` keeps only some delegations, ``drop`` leaves families
-    out and ``explain`` puts required requests and locks behind switch
-    literals: these serve to explain an infeasible set of requirements.
-    ``delegations`` with ``fixed`` (the other delegations' visits, which
-    keep their sites, presenters and vehicles) re-plan a neighbourhood.
-    ``caps`` are proven per-delegation value bounds, added as cuts;
-    ``shortlist`` narrows a neighbourhood's presenter choices.
-    """
-    started = time.perf_counter()
-    model = cp_model.CpModel()
-    # 1. Variables: candidate visits, days, lunch sides, routes, requests,
-    #    presenter choices, departures and vehicle pools.
-    vars = make_variables(
-        model,
-        data,
-        delegations=delegations,
-        explain=explain,
-        fixed=fixed,
-        shortlist=shortlist,
-    )
-    # 2. Rule 1: each visit on one day, inside its pre-filtered starts.
-    if "visit_days" not in drop:
-        add_visit_days(model, data, vars)
-    # 3. Rule 9: requests served by visits; required ones served.
-    if "requests" not in drop:
-        add_requests(model, data, vars)
-    # 4. Rule 2: one circuit per delegation; travel between places.
-    if "routes" not in drop:
-        add_routes(model, data, vars)
-    # 5. Rule 3: lunch where the day's visits switch from before to after.
-    if "lunch" not in drop:
-        add_lunch(model, data, vars)
-    # 6. Rule 4: visits a day.
-    if "day_limits" not in drop:
-        add_day_limits(model, data, vars)
-    # 7. Rule 5: people and groups on site.
-    if "site_capacity" not in drop:
-        add_site_capacity(model, data, vars)
-    # 8. Rule 6: presenters (language, availability, no overlap, daily cap).
-    if "presenters" not in drop:
-        add_presenters(model, data, vars)
-    # 9. Rule 8: one vehicle pool a day out; pool counts.
-    if "vehicles" not in drop:
-        add_vehicles(model, data, vars)
-    # 10. Rule 9: locked visits kept.
-    if "locked" not in drop:
-        add_locked(model, data, vars)
-    # 11. Redundant: per delegation-day time budgets, for a tighter bound.
-    if "aggregates" not in drop:
-        add_aggregates(model, data, vars)
-        if caps:
-            add_value_caps(model, vars, caps)
-    # 12. Objective: value, then travel, then presenter balance.
-    goal = set_objective(model, data, vars) if objective else None
-    return Built(data, model, vars, goal, time.perf_counter() - started)
-
 
 LNS_FROM_VISITS = 300
 """Weeks with more candidate visits than this are improved by
 large-neighbourhood search from a valid schedule (``lns.py``): the
 whole-week model is then too big to improve in minutes on two cores."""
+
+# The time limit, shared out. Every share of ``params.time_limit`` the
+# strategy spends is named here; ``lns.py`` shares out its own deadline.
+
+CAPS_SHARE = 0.1
+CAPS_MAX_S = 15.0
+"""Each delegation's best value alone (``bounds.alone_caps``, cuts for the
+week model) gets this share of the limit, at most ``CAPS_MAX_S``."""
+
+ROUTING_ALONE_SHARE = 0.5
+"""With one CP-SAT worker, PyVRP builds tours first for at most this share
+(it stops sooner when it stalls); CP-SAT improves them after."""
+
+RACE_MARGIN_S = 1.0
+"""The races end this long before the limit, to leave time to compare
+and map their tours."""
+
+HANDOVER_SHARE = 0.75
+"""The second race's share of the time at most (it ends earlier when it
+stalls); CP-SAT takes its core after."""
+
+PHASE_ONE_SHARE = 0.7
+"""Share of the remaining time for the served value alone; the rest is
+phase two (travel, then presenter balance, the value held)."""
+
+PHASE_TWO_MIN_S = 0.2
+"""Phase two is skipped when less than this is left."""
+
+LNS_DEADLINE_SHARE = 1.0
+"""A big week's neighbourhood search runs to this share of the limit."""
 
 
 def solve(data: ProblemData, params: SolveParams) -> Solution:
@@ -208,10 +110,6 @@ def solve(data: ProblemData, params: SolveParams) -> Solution:
     a big one is improved neighbourhood by neighbourhood from the hint
     (or the greedy schedule), with a linear-programming bound.
     """
-    from solvers.cpsat import tours as tour_model
-    from solvers.cpsat.bounds import alone_caps
-    from solvers.cpsat.conflicts import static_conflicts
-    from solvers.pyvrp_warm_start import RoutingModel, unsupported
 
     started = time.perf_counter()
     clock = Clock(params.deterministic)
@@ -246,7 +144,9 @@ def solve(data: ProblemData, params: SolveParams) -> Solution:
         params.progress(Progress(schedule_value(data, hint), requested, now))
     # One delegation's cap is the whole problem: the main solve bounds it.
     caps = (
-        alone_caps(data, clock, budget=min(15.0, 0.1 * params.time_limit))
+        alone_caps(
+            data, clock, budget=min(CAPS_MAX_S, CAPS_SHARE * params.time_limit)
+        )
         if len(data.delegations) > 1
         else {}
     )
@@ -292,12 +192,14 @@ def _with_routing_hint(
     half the time); with ``races``, the better tours of the two when the
     second one ends. CP-SAT then improves them and proves what it can in
     the time left."""
-    from solvers.pyvrp_warm_start import ITERATIONS_PER_SECOND, PATIENCE
 
     data = routing.data
     if races is None:
         routed = routing.solve(
-            params.time_limit / 2, params.seed, PATIENCE, clock
+            ROUTING_ALONE_SHARE * params.time_limit,
+            params.seed,
+            PATIENCE,
+            clock,
         )
     else:
         whole, second = races
@@ -314,15 +216,6 @@ def _with_routing_hint(
     return params
 
 
-RACE_MARGIN_S = 1.0
-"""The races end this long before the limit, to leave time to compare
-and map their tours."""
-
-HANDOVER_SHARE = 0.75
-"""The second race's share of the time at most (it ends earlier when it
-stalls); CP-SAT takes its core after."""
-
-
 def _routing_races(
     model: RoutingModel, params: SolveParams, clock: Clock
 ) -> tuple[Race, Race] | None:
@@ -331,11 +224,6 @@ def _routing_races(
     with ``SECOND_NEIGHBOURS`` on another core until it stalls or its share
     ends; CP-SAT then takes that core over from the better tours
     (``routing.Race``)."""
-    from solvers.pyvrp_warm_start import (
-        SECOND_NEIGHBOURS,
-        SECOND_PATIENCE,
-        Race,
-    )
 
     if params.workers < 2:
         return None
@@ -423,7 +311,6 @@ def _start(
     (None when neither serves every required request)."""
     if params.hint and keeps_requirements(data, params.hint):
         return tuple(params.hint)
-    from solvers.greedy import solve as greedy
 
     first = greedy(data, replace(params, hint=None))
     if first.status in (
@@ -442,8 +329,6 @@ def _solve_by_lns(
     started: float,
     clock: Clock,
 ) -> Solution:
-    from solvers.cpsat.bounds import relaxation_bound
-    from solvers.cpsat.lns import improve
 
     requested = data.requested_value
     found = relaxation_bound(data, caps)
@@ -462,7 +347,7 @@ def _solve_by_lns(
         start,
         params,
         clock=clock,
-        deadline=params.time_limit,
+        deadline=LNS_DEADLINE_SHARE * params.time_limit,
         on_better=report,
         stop=params.stop,
         caps=caps,
@@ -476,10 +361,6 @@ def _solve_by_lns(
         time.perf_counter() - started,
         stats={"lns": 1.0, "capped": float(len(caps))},
     )
-
-
-PHASE_ONE_SHARE = 0.7
-"""Share of the remaining time for the served value alone."""
 
 
 def _solve_whole(
@@ -502,7 +383,6 @@ def _solve_whole(
     ``tours`` (the data's routing model, when ``tours.unfit`` is None)
     solves the tour model (``tours.py``) instead of the week's.
     """
-    from solvers.cpsat.conflicts import explain_infeasible
 
     built = _formulation(data, caps, tours)
     goal = built.objective
@@ -511,7 +391,7 @@ def _solve_whole(
     hint = tuple(params.hint or ())
     trusted = bool(hint) and keeps_requirements(data, hint)
     hinted = schedule_value(data, hint) if trusted else -1
-    watcher = _Watcher(goal.value, params, started, hinted, goal.requested)
+    watcher = Watcher(goal.value, params, started, hinted, goal.requested)
     stats = {
         "build_s": round(built.build_s, 3),
         "variables": float(len(model.proto.variables)),
@@ -536,7 +416,7 @@ def _solve_whole(
     share = 1.0 if first_only else PHASE_ONE_SHARE
     solver = _solver(params, clock, share * left, value_phase=True)
     solver.parameters.stop_after_first_solution = first_only
-    watcher.to_served = _floor
+    watcher.to_served = value_floor
     code = _run(solver, model, watcher, params, clock)
     stats["phase1_s"] = round(solver.wall_time, 3)
     if code == cp_model.INFEASIBLE:
@@ -559,7 +439,7 @@ def _solve_whole(
     best: tuple[PlannedVisit, ...] | None = None
     value = -1
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        bound = min(bound, _floor(solver.best_objective_bound))
+        bound = min(bound, value_floor(solver.best_objective_bound))
         best, value = (
             built.extract(solver),
             int(solver.value(goal.value)),
@@ -577,7 +457,7 @@ def _solve_whole(
     status = Status.FEASIBLE
     left = deadline - clock.now()
     stopped = params.stop is not None and params.stop.is_set()
-    if left > 0.2 and not stopped and not first_only:
+    if left > PHASE_TWO_MIN_S and not stopped and not first_only:
         model.clear_hints()  # type: ignore[no-untyped-call]
         built.hint(best)
         if proven:
@@ -616,70 +496,20 @@ def _formulation(
 ) -> Formulation:
     if tours is None:
         return build(data, caps=caps)
-    from solvers.cpsat import tours as tour_model
 
     return tour_model.build(data, tours)
-
-
-def _floor(bound: float) -> int:
-    """A value bound from CP-SAT's (float) bound on the value objective."""
-    return math.floor(bound + 1e-6) if math.isfinite(bound) else 2**62
 
 
 def _run(
     solver: cp_model.CpSolver,
     model: cp_model.CpModel,
-    watcher: _Watcher,
+    watcher: Watcher,
     params: SolveParams,
     clock: Clock,
 ) -> cp_model.CpSolverStatus:
     solver.best_bound_callback = watcher.on_bound
     with stop_on(solver, params.stop):
         return clock.solve(solver, model, watcher)
-
-
-def extract(
-    data: ProblemData, vars: Variables, solver: cp_model.CpSolver
-) -> tuple[PlannedVisit, ...]:
-    """The present visits with their start, presenter, request and pool."""
-    pools: dict[tuple[int, int], int] = {}
-    for route in vars.routes:
-        for day in route.days:
-            for pool, literal in day.pools.items():
-                if solver.boolean_value(literal):
-                    pools[(route.delegation, day.day.index)] = pool
-    out = []
-    for v in vars.visits:
-        if not solver.boolean_value(v.present):
-            continue
-        start = int(solver.value(v.start))
-        presenter = next(
-            (
-                c.presenter
-                for c in vars.choices_for(v)
-                if solver.boolean_value(c.literal)
-            ),
-            -1,
-        )
-        request = next(
-            (
-                a.request
-                for a in vars.assignments_to(v)
-                if solver.boolean_value(a.literal)
-            ),
-            -1,
-        )
-        out.append(
-            PlannedVisit(
-                delegation=v.delegation,
-                site=v.site,
-                start=start,
-                presenter=presenter,
-                request=request,
-                pool=pools.get((v.delegation, data.day_of(start)), -1),
-            )
-        )
-    return tuple(sorted(out, key=lambda p: (p.delegation, p.start)))
 
 
 def _solver(
@@ -704,81 +534,5 @@ def _solver(
             p.subsolvers.append("max_lp")
     if params.log:
         p.log_to_stdout = False
-        solver.log_callback = _log_line
+        solver.log_callback = log_line
     return solver
-
-
-def _log_line(line: str) -> None:
-    sys.stderr.write(line + "\n")
-
-
-class _Watcher(cp_model.CpSolverSolutionCallback):
-    """Reports progress (served value, its bound, elapsed) as CP-SAT goes.
-
-    ``to_served`` turns CP-SAT's objective bound into a served-value bound;
-    it changes with the phase.
-    """
-
-    def __init__(
-        self,
-        value: Expr,
-        params: SolveParams,
-        started: float,
-        hinted: int,
-        requested: int,
-    ) -> None:
-        super().__init__()
-        self.served = value
-        self.report = params.progress
-        self.started = started
-        self.best = max(hinted, 0)
-        self.bound = requested
-        self.to_served: Callable[[float], int] = _floor
-        self.lock = threading.Lock()
-        if self.report is not None and hinted >= 0:
-            self._send()
-
-    def on_solution_callback(self) -> None:
-        with self.lock:
-            self.best = max(self.best, int(self.value(self.served)))
-            self.bound = min(
-                self.bound, self.to_served(self.best_objective_bound)
-            )
-            self._send()
-
-    def on_bound(self, objective_bound: float) -> None:
-        with self.lock:
-            self.bound = min(self.bound, self.to_served(objective_bound))
-            self._send()
-
-    def _send(self) -> None:
-        if self.report is not None:
-            elapsed = time.perf_counter() - self.started
-            self.report(
-                Progress(self.best, max(self.bound, self.best), elapsed)
-            )
-
-
-@contextmanager
-def stop_on(
-    solver: cp_model.CpSolver, stop: threading.Event | None
-) -> Iterator[None]:
-    """Stop the search when ``stop`` (a threading.Event) is set."""
-    if stop is None:
-        yield
-        return
-    done = threading.Event()
-
-    def watch() -> None:
-        while not done.is_set():
-            if stop.wait(0.1):
-                solver.stop_search()
-                return
-
-    thread = threading.Thread(target=watch, name="cpsat-stop", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        done.set()
-        thread.join()

@@ -14,8 +14,8 @@ from scheduler.problem.data import (
     SiteData,
     VehicleData,
 )
-from scheduler.travel import TravelTimes
 from scheduler.problem.windows import subtract
+from scheduler.travel import TravelTimes
 
 if TYPE_CHECKING:
     from scheduler.model import Instance

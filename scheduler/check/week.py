@@ -15,8 +15,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from scheduler.travel import TravelTimes
 from scheduler.problem.windows import format_clock
+from scheduler.travel import TravelTimes
 
 if TYPE_CHECKING:
     from scheduler.model import Delegation, Instance, Schedule, Site, Visit

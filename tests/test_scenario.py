@@ -287,7 +287,7 @@ def test_generate_draws_from_the_generator_with_the_recorded_seed(
         drawn = [make_delegation("d1"), make_delegation("g7")]
         return {"delegations": [d.model_dump(mode="json") for d in drawn]}
 
-    monkeypatch.setattr("whatif.scenario.generate_week", fake)
+    monkeypatch.setattr("whatif.scenario.demand.generate_week", fake)
     instance = load(
         tmp_path, [{"change": "scale_demand", "factor": 2, "seed": 11}]
     )
@@ -305,7 +305,7 @@ def test_generate_uses_the_scenario_seed_by_default(
         seeds.append(seed)
         return {"delegations": []}
 
-    monkeypatch.setattr("whatif.scenario.generate_week", fake)
+    monkeypatch.setattr("whatif.scenario.demand.generate_week", fake)
     load(tmp_path, [{"change": "scale_demand", "factor": 3}], seed=42)
     assert seeds == [42]
 
@@ -321,7 +321,7 @@ def test_generated_delegations_outside_the_week_are_an_error(
         )
         return {"delegations": [d.model_dump(mode="json")]}
 
-    monkeypatch.setattr("whatif.scenario.generate_week", fake)
+    monkeypatch.setattr("whatif.scenario.demand.generate_week", fake)
     path, message = error(
         tmp_path, [{"change": "scale_demand", "factor": 1.5}]
     )

@@ -25,6 +25,13 @@ the day's start), the days are interchangeable vehicles of one type on one
 relative clock (the TOPTW case); otherwise each day is its own vehicle type
 and each site has one client copy per start range, the copies of a site
 forming a mutually exclusive group.
+
+Why one module of about 600 lines: ``RoutingModel`` builds the PyVRP data
+and maps PyVRP's routes back to planned visits through the same index
+tables (client copies, vehicle types, relative clocks); split apart, the two
+halves would share those private tables across a module border. ``Race``
+and ``Watch`` (running PyVRP beside CP-SAT) are small and read the model's
+tables too.
 """
 
 from __future__ import annotations

@@ -29,14 +29,15 @@ from solvers.cpsat.constraints.routes import add_routes
 from solvers.cpsat.constraints.site_capacity import add_site_capacity
 from solvers.cpsat.constraints.vehicles import add_vehicles
 from solvers.cpsat.constraints.visit_days import add_visit_days
+from solvers.cpsat.declare import make_variables
 from solvers.cpsat.hints import add_hints
 from solvers.cpsat.objective import Objective, set_objective
-from solvers.cpsat.variables import Variables, make_variables
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Mapping, Sequence
 
     from scheduler.problem import ProblemData
+    from solvers.cpsat.variables import Variables
 
 FAMILIES = (
     "visit_days",

@@ -28,6 +28,7 @@ from scheduler.check.week import (
     served_value,
     vehicles_needed,
 )
+from scheduler.problem.windows import union
 
 if TYPE_CHECKING:
     from scheduler.model import Instance, Presenter, Schedule, WeeklyHours
@@ -204,25 +205,15 @@ def _available_minutes(week: Week, presenter: Presenter) -> int:
                 week, site.opening_hours, frozenset(site.closed)
             )
         ]
-        ranges = _union(ranges) or [(0, week.end)]
+        ranges = union(ranges) or [(0, week.end)]
     minute = week.instance.minute
     cuts = [(minute(r.start), minute(r.end)) for r in presenter.unavailable]
     total = 0
-    for lo, hi in _union(ranges):
+    for lo, hi in union(ranges):
         total += hi - lo
-        for c_lo, c_hi in _union(cuts):
+        for c_lo, c_hi in union(cuts):
             total -= max(0, min(hi, c_hi) - max(lo, c_lo))
     return total
-
-
-def _union(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for lo, hi in sorted(ranges):
-        if out and lo <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], hi))
-        else:
-            out.append((lo, hi))
-    return out
 
 
 def _presenter_use(week: Week, placed: list[Placed]) -> dict[str, Any]:

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.paths import REPO as ROOT
+
 PACKAGES = ("scheduler", "solvers", "exports", "whatif", "visits")
 
 

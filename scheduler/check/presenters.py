@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from scheduler.check.violation import Violation
 from scheduler.check.week import DAY, Placed, Week, overloads
-from scheduler.problem.windows import format_clock
+from scheduler.problem.windows import format_clock, union
 
 if TYPE_CHECKING:
     from scheduler.model import Presenter
@@ -84,7 +84,7 @@ def _available(week: Week, p: Placed, presenter: Presenter) -> list[str]:
     if presenter.availability is not None:
         date = instance.horizon.start + dt.timedelta(days=p.day)
         base = p.day * DAY
-        ranges = _joined(
+        ranges = union(
             [
                 (base + lo, base + hi)
                 for lo, hi in presenter.availability.on(date)
@@ -106,16 +106,6 @@ def _available(week: Week, p: Placed, presenter: Presenter) -> list[str]:
                 f"{presenter.name} is unavailable from {week.when(lo)} to "
                 f"{week.when(hi)}, during {week.span(p)}"
             )
-    return out
-
-
-def _joined(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for lo, hi in sorted(ranges):
-        if out and lo <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], hi))
-        else:
-            out.append((lo, hi))
     return out
 
 

@@ -38,7 +38,7 @@ from tests.factories import (
     make_presenter,
     make_site,
 )
-from tests.test_scenario import write_week
+from tests.whatif.test_scenario import write_week
 from visits.cli.whatif import whatif
 from visits.compare import compare, sweep
 from whatif.bottlenecks import Bottleneck, bottlenecks, resource_of

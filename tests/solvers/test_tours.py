@@ -34,7 +34,6 @@ from scheduler.problem import SolveParams, Status
 from solvers import solve
 from solvers.cpsat import tours as tour_model
 from solvers.pyvrp_warm_start import RoutingModel
-from tests import test_cpsat_constraints as constraints
 from tests.factories import (
     MONDAY,
     make_catalog,
@@ -42,6 +41,7 @@ from tests.factories import (
     make_instance,
     make_site,
 )
+from tests.solvers import test_cpsat_constraints as constraints
 from tests.strategies import SPOTS
 from visits.planning import plan_week
 

@@ -41,6 +41,7 @@ from tests.factories import (
     make_presenter,
     make_site,
 )
+from tests.paths import REPO
 from visits.cli import main
 
 # --- helpers -----------------------------------------------------------------
@@ -907,9 +908,7 @@ def test_cli_exits_2_on_a_bad_schedule_file(tmp_path: Path, text: str) -> None:
     assert "schedule.json" in out
 
 
-JUDGE = sorted(
-    (Path(__file__).parents[1] / "scheduler" / "check").glob("*.py")
-)
+JUDGE = sorted((REPO / "scheduler" / "check").glob("*.py"))
 """The judge's modules: the package scheduler/check/."""
 
 
@@ -928,7 +927,7 @@ def test_the_judge_knows_no_solver(module: str) -> None:
         "scheduler.check",
         "scheduler.kpis",
     } | {f"scheduler.check.{p.stem}" for p in JUDGE if p.stem != "__init__"}
-    tree = ast.parse((Path(__file__).parents[1] / module).read_text())
+    tree = ast.parse((REPO / module).read_text())
     imported = {
         node.module
         for node in ast.walk(tree)

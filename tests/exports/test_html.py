@@ -9,14 +9,7 @@ import pytest
 
 from exports.html import Span, fit_label, render_report, stack_lanes
 from scheduler.model import Instance, Schedule
-from tests.exports_sample import STAMP, sample_instance, sample_schedule
-
-
-@pytest.fixture(scope="module")
-def sample() -> tuple[Instance, Schedule]:
-    """The sample week: 3 delegations, 7 visits over 2 days, 2 unserved."""
-    instance = sample_instance()
-    return instance, sample_schedule(instance)
+from tests.exports_sample import STAMP
 
 
 @pytest.fixture(scope="module")

@@ -16,16 +16,8 @@ from exports.excel import SHEETS
 from exports.json_csv import CSV_COLUMNS
 from scheduler.errors import InputError
 from scheduler.model import Instance, Schedule, Unserved
-from tests.exports_sample import STAMP, sample_instance, sample_schedule
-
-GOLDEN = Path(__file__).parent / "golden"
-
-
-@pytest.fixture(scope="module")
-def sample() -> tuple[Instance, Schedule]:
-    """The sample week: 3 delegations, 7 visits, 2 unserved requests."""
-    instance = sample_instance()
-    return instance, sample_schedule(instance)
+from tests.exports_sample import STAMP
+from tests.paths import GOLDEN
 
 
 @pytest.fixture(scope="module")

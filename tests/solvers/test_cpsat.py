@@ -1,7 +1,7 @@
 """The CP-SAT solver as a whole: objective order, hints, progress, stop,
 statuses and the words for conflicting requirements.
 
-Factory defaults as in tests/test_cpsat_constraints.py: one Monday, sites
+Factory defaults as in tests/solvers/test_cpsat_constraints.py: one Monday, sites
 open 08:00-17:00 at one spot, 60-minute visits, presenter p1, 10 vans.
 """
 

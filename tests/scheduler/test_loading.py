@@ -36,10 +36,10 @@ from tests.factories import (
     make_presenter,
     make_site,
 )
+from tests.paths import REPO as ROOT
 from visits.cli import main
 from whatif.scenario import load_instance
 
-ROOT = Path(__file__).parents[1]
 WEEKS = ROOT / "instances" / "medellin" / "weeks"
 DELETE = object()
 """Marks a field to remove instead of setting."""

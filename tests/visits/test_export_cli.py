@@ -14,11 +14,10 @@ from click.testing import CliRunner
 from icalendar import Calendar
 
 from scheduler.model import Schedule
+from tests.paths import WEEKS
 from visits.cli import main
 
-EXAMPLE = (
-    Path(__file__).parent.parent / "instances/medellin/weeks/example.yaml"
-)
+EXAMPLE = WEEKS / "example.yaml"
 pytestmark = pytest.mark.skipif(
     not EXAMPLE.is_file(), reason="the example week is not written yet"
 )

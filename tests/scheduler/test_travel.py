@@ -8,7 +8,6 @@ One degree of latitude is R × π / 180 = 6371.0088 × 0.0174533 = 111.19508 km.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pytest
 
@@ -20,8 +19,7 @@ from scheduler.travel import (
     haversine_km,
     road_minutes,
 )
-
-CATALOG = Path(__file__).parents[1] / "instances" / "medellin" / "catalog.yaml"
+from tests.paths import CATALOG
 
 A = LatLon(lat=6.0, lon=-75.0)
 B = LatLon(lat=6.01, lon=-75.0)

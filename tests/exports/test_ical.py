@@ -30,7 +30,7 @@ from scheduler.model import (
     visit_id,
 )
 from scheduler.travel import TravelTimes
-from tests.exports_sample import STAMP, sample_instance, sample_schedule
+from tests.exports_sample import STAMP, sample_instance
 from tests.factories import (
     at,
     make_catalog,
@@ -38,17 +38,9 @@ from tests.factories import (
     make_instance,
     make_site,
 )
+from tests.paths import GOLDEN
 
-GOLDEN = Path(__file__).parent / "golden"
 BOGOTA = "America/Bogota"
-
-
-@pytest.fixture(scope="module")
-def sample() -> tuple[Instance, Schedule]:
-    """The sample week, its schedule, and its files in a temporary folder."""
-    instance = sample_instance()
-    schedule = sample_schedule(instance)
-    return instance, schedule
 
 
 @pytest.fixture(scope="module")

@@ -24,15 +24,13 @@ from scheduler.loading import load_schedule
 from scheduler.problem import SolveParams
 from solvers import solve
 from solvers.cpsat import strategy as cpsat_strategy
-from tests.test_toptw import TINY
+from tests.bench.test_toptw import TINY
+from tests.paths import WEEKS
 from visits.cli import main
 from visits.planning import plan_week
 from whatif.scenario import load_instance
 
-NORMAL = (
-    Path(__file__).resolve().parent.parent
-    / "instances/medellin/weeks/normal.yaml"
-)
+NORMAL = WEEKS / "normal.yaml"
 
 
 def racing_clock(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,10 +12,10 @@ from click.testing import CliRunner
 
 from scheduler.check import violations
 from scheduler.loading import load_schedule
+from tests.paths import WEEKS
 from visits.cli import main
 from whatif.scenario import load_instance
 
-WEEKS = Path(__file__).resolve().parent.parent / "instances/medellin/weeks"
 PEAK = WEEKS / "peak.yaml"
 
 

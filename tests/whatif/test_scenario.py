@@ -24,6 +24,7 @@ from tests.factories import (
     make_presenter,
     make_site,
 )
+from tests.paths import MEDELLIN
 from whatif.scenario import (
     Knob,
     apply_knob,
@@ -32,8 +33,6 @@ from whatif.scenario import (
     parse_sweep,
 )
 from whatif.scenario import Source as ChangeSource
-
-MEDELLIN = Path(__file__).resolve().parents[1] / "instances" / "medellin"
 
 
 def write_week(folder: Path, instance: Instance) -> Path:

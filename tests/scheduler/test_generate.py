@@ -29,10 +29,10 @@ from tests.factories import (
     make_instance,
     make_presenter,
 )
+from tests.paths import REPO as ROOT
 from visits.cli import main
 from whatif.scenario import load_instance
 
-ROOT = Path(__file__).parents[1]
 CATALOG = ROOT / "instances" / "medellin" / "catalog.yaml"
 WEEKS = ROOT / "instances" / "medellin" / "weeks"
 MONDAY = dt.date(2026, 11, 23)

@@ -22,7 +22,9 @@ from exports import write_all
 from exports.i18n import as_lang
 from scheduler.build import Result, to_schedule
 from scheduler.compile import compile_instance
+from scheduler.files import check_folder, write_folder
 from scheduler.problem import Settings, SolveParams
+from visits.screens import show_kept
 from whatif.scenario import load_instance
 
 if TYPE_CHECKING:
@@ -124,10 +126,12 @@ def plan_command(
     lang: str | None,
     log: bool,
     quiet: bool,
+    force: bool = False,
 ) -> int:
     """Plan, write outputs, print a summary; the exit code for the CLI."""
     settings = Settings(solver, time_limit, workers, seed, deterministic)
     params = settings.params(log=log)
+    check_folder(out, force=force)
     instance = load_instance(instance_path)
     result = solve_with_progress(instance, solver, params, quiet)
     if result.conflicts:
@@ -145,7 +149,13 @@ def plan_command(
         )
         return 1
     schedule = result.schedule
-    paths = write_all(schedule, instance, out, lang=as_lang(lang))
+    written = write_folder(
+        out,
+        lambda folder: write_all(
+            schedule, instance, folder, lang=as_lang(lang)
+        ),
+        force=force,
+    )
     kpis = schedule.kpis
     click.echo(
         f"{result.status}: served value {kpis.get('served_value')} of "
@@ -155,5 +165,6 @@ def plan_command(
         f"bound {'—' if result.bound is None else f'{result.bound:g}'}, "
         f"{result.wall_s:.1f} s"
     )
-    click.echo(f"wrote {len(paths)} files into {out}")
+    click.echo(f"wrote {len(written.paths)} files into {out}")
+    show_kept(written)
     return 0

@@ -13,6 +13,7 @@ from scheduler.check import served_value, violations
 from scheduler.kpis import compute_kpis, kpi_rows
 
 if TYPE_CHECKING:
+    from scheduler.files import Written
     from scheduler.model import Instance, Schedule
 
 
@@ -48,3 +49,9 @@ def show_kpis(rows: list[tuple[str, str]]) -> None:
     for name, value in rows:
         table.add_row(name, value)
     Console(width=100).print(table)
+
+
+def show_kept(written: Written) -> None:
+    """Say where the replaced output went, so nobody thinks it is lost."""
+    if written.kept is not None:
+        click.echo(f"the previous output is kept as {written.kept}")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from scheduler.files import Written, write_file
 from scheduler.generate.week import generate_week
 
 
@@ -16,10 +17,14 @@ def generate_week_file(
     n: int,
     seed: int,
     out: str | Path,
-) -> Path:
+    *,
+    force: bool = False,
+) -> Written:
     """Write a generated week as YAML, naming its catalog relative to ``out``.
 
-    The header records the command and seed that reproduce the file.
+    The header records the command and seed that reproduce the file. The
+    catalog is never written over; an existing file only with ``force``
+    (and then kept beside, see ``scheduler.files``).
     """
     out = Path(out)
     ref = Path(
@@ -50,6 +55,6 @@ def generate_week_file(
         default_flow_style=None,
         width=100,
     )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(header + body, encoding="utf-8")
-    return out
+    return write_file(
+        out, header + body, force=force, inputs=(Path(catalog_path),)
+    )

@@ -99,9 +99,10 @@ def test_export_of_a_schedule_from_another_week_fails_clearly(
     stray = tmp_path / "stray.json"
     stray.write_text(json.dumps(data), encoding="utf-8")
     result = CliRunner().invoke(
-        main, ["export", str(EXAMPLE), str(stray), "--out", str(tmp_path)]
+        main,
+        ["export", str(EXAMPLE), str(stray), "--out", str(tmp_path / "out")],
     )
     assert result.exit_code == 2
     assert 'unknown site "no-such-site"' in result.output
     assert "Traceback" not in result.output
-    assert not (tmp_path / "report.html").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["stray.json"]

@@ -9,13 +9,14 @@ import click
 
 from exports import write_all
 from exports.i18n import as_lang
+from scheduler.files import check_folder, write_folder
 from scheduler.generate import generate_week_file
 from scheduler.loading import load_schedule
 from scheduler.reasons import warnings
-from visits.cli.options import solver_options, user_errors
+from visits.cli.options import force_option, solver_options, user_errors
 from visits.cli.whatif import whatif
 from visits.planning import plan_command
-from visits.screens import show_check
+from visits.screens import show_check, show_kept
 from whatif.scenario import load_instance
 
 
@@ -57,13 +58,19 @@ def check(instance: Path, schedule_json: Path) -> None:
 @click.option("--delegations", "count", required=True, type=int)
 @click.option("--seed", default=0, show_default=True, type=int)
 @click.option("--out", required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace an existing OUT file (the old one is kept beside).",
+)
 @user_errors
 def generate(
-    catalog: Path, week: str, count: int, seed: int, out: Path
+    catalog: Path, week: str, count: int, seed: int, out: Path, force: bool
 ) -> None:
     """Draw a week of delegation requests that follows Medellín's demand."""
-    generate_week_file(catalog, week, count, seed, out)
+    written = generate_week_file(catalog, week, count, seed, out, force=force)
     click.echo(f"wrote {out}: {count} delegations, seed {seed}")
+    show_kept(written)
 
 
 @main.command()
@@ -73,6 +80,7 @@ def generate(
 @click.option("--lang", type=click.Choice(["es", "en"]), default=None)
 @click.option("--log", is_flag=True, help="Show the CP-SAT search log.")
 @click.option("--quiet", is_flag=True, help="No progress display.")
+@force_option
 @user_errors
 def plan(
     instance: Path,
@@ -85,6 +93,7 @@ def plan(
     lang: str | None,
     log: bool,
     quiet: bool,
+    force: bool,
 ) -> None:
     """Plan a week and write the schedule, invites and report into OUT."""
     code = plan_command(
@@ -98,6 +107,7 @@ def plan(
         lang=lang,
         log=log,
         quiet=quiet,
+        force=force,
     )
     sys.exit(code)
 
@@ -107,17 +117,32 @@ def plan(
 @click.argument("schedule_json", type=click.Path(path_type=Path))
 @click.option("--out", required=True, type=click.Path(path_type=Path))
 @click.option("--lang", type=click.Choice(["es", "en"]), default=None)
+@force_option
 @user_errors
 def export(
-    instance: Path, schedule_json: Path, out: Path, lang: str | None
+    instance: Path,
+    schedule_json: Path,
+    out: Path,
+    lang: str | None,
+    force: bool,
 ) -> None:
     """Write the invites, Excel and report again from a saved schedule."""
+    check_folder(out, force=force)
     loaded = load_instance(instance)
     schedule = load_schedule(schedule_json)
-    paths = write_all(
-        schedule, loaded, out, lang=as_lang(lang), source=str(schedule_json)
+    written = write_folder(
+        out,
+        lambda folder: write_all(
+            schedule,
+            loaded,
+            folder,
+            lang=as_lang(lang),
+            source=str(schedule_json),
+        ),
+        force=force,
     )
-    click.echo(f"wrote {len(paths)} files into {out}")
+    click.echo(f"wrote {len(written.paths)} files into {out}")
+    show_kept(written)
 
 
 main.add_command(whatif)

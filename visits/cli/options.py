@@ -71,3 +71,13 @@ def user_errors(func: F) -> F:
             sys.exit(2)
 
     return wrapper  # type: ignore[return-value]
+
+
+def force_option(func: F) -> F:
+    """Add --force: replace a non-empty OUT folder, keeping the old one."""
+    return click.option(
+        "--force",
+        is_flag=True,
+        help="Replace what OUT already holds; the old folder is kept "
+        "beside it as OUT.replaced-<date>.",
+    )(func)

@@ -13,6 +13,8 @@ from scheduler.check import served_value, violations
 from scheduler.kpis import compute_kpis, kpi_rows
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from scheduler.files import Written
     from scheduler.model import Instance, Schedule
 
@@ -40,6 +42,35 @@ def show_check(instance: Instance, schedule: Schedule) -> int:
         return 1
     click.echo(f"valid: every hard rule holds; served value {value}")
     return 0
+
+
+def show_broken_rules(
+    instance: Instance, schedule: Schedule, source: Path, allow: bool
+) -> bool:
+    """Judge a schedule before it is exported; False: refuse it.
+
+    Invites for a visit outside opening hours, or twice the same visit,
+    would reach presenters as if they were true.
+    """
+    found = violations(instance, schedule)
+    if not found:
+        return True
+    label = "warning" if allow else "error"
+    click.echo(
+        f"{label}: {source}: the schedule breaks {len(found)} hard "
+        "rule(s)" + ("" if allow else "; no file written") + ":",
+        err=True,
+    )
+    for v in found:
+        click.echo(f"  - {v}", err=True)
+    if not allow:
+        click.echo(
+            "fix: correct the schedule (`visits check` lists the same), "
+            "plan the week again, or add --allow-invalid to export it as it "
+            "is",
+            err=True,
+        )
+    return allow
 
 
 def show_kpis(rows: list[tuple[str, str]]) -> None:

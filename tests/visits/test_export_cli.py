@@ -106,3 +106,55 @@ def test_export_of_a_schedule_from_another_week_fails_clearly(
     assert 'unknown site "no-such-site"' in result.output
     assert "Traceback" not in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["stray.json"]
+
+
+def broken(planned: Path, tmp_path: Path, how: str) -> Path:
+    """The planned schedule, hand-edited to break one hard rule."""
+    data = json.loads((planned / "schedule.json").read_text(encoding="utf-8"))
+    first = data["visits"][0]
+    if how == "twice":
+        data["visits"].append({**first, "id": first["id"] + "-again"})
+    else:  # a visit at 03:00, outside every opening hour
+        day = first["start"][:10]
+        zone = first["start"][19:]
+        first["start"] = f"{day}T03:00:00{zone}"
+        first["end"] = f"{day}T04:00:00{zone}"
+    path = tmp_path / f"{how}.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("how", ["twice", "at-night"])
+def test_export_refuses_a_schedule_that_breaks_a_hard_rule(
+    planned: Path, tmp_path: Path, how: str
+) -> None:
+    schedule = broken(planned, tmp_path, how)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["export", str(EXAMPLE), str(schedule), "--out", str(out)]
+    )
+    assert result.exit_code == 1
+    assert "hard rule" in result.output and "--allow-invalid" in result.output
+    assert "rule " in result.output and "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_allow_invalid_exports_and_still_lists_the_broken_rules(
+    planned: Path, tmp_path: Path
+) -> None:
+    schedule = broken(planned, tmp_path, "twice")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main,
+        [
+            "export",
+            str(EXAMPLE),
+            str(schedule),
+            "--out",
+            str(out),
+            "--allow-invalid",
+        ],
+    )
+    assert result.exit_code == 0
+    assert "warning:" in result.output and "rule " in result.output
+    assert (out / "schedule.json").is_file()

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from exports import write_all
+from exports import schedule_problems, write_all
 from exports.i18n import as_lang
+from scheduler.errors import InputError
 from scheduler.files import check_folder, write_folder
 from scheduler.generate import generate_week_file
 from scheduler.loading import load_schedule
@@ -16,7 +17,7 @@ from scheduler.reasons import warnings
 from visits.cli.options import force_option, solver_options, user_errors
 from visits.cli.whatif import whatif
 from visits.planning import plan_command
-from visits.screens import show_check, show_kept
+from visits.screens import show_broken_rules, show_check, show_kept
 from whatif.scenario import load_instance
 
 
@@ -118,6 +119,11 @@ def plan(
 @click.option("--out", required=True, type=click.Path(path_type=Path))
 @click.option("--lang", type=click.Choice(["es", "en"]), default=None)
 @force_option
+@click.option(
+    "--allow-invalid",
+    is_flag=True,
+    help="Export a schedule that breaks hard rules (they are listed).",
+)
 @user_errors
 def export(
     instance: Path,
@@ -125,11 +131,21 @@ def export(
     out: Path,
     lang: str | None,
     force: bool,
+    allow_invalid: bool,
 ) -> None:
-    """Write the invites, Excel and report again from a saved schedule."""
+    """Write the invites, Excel and report again from a saved schedule.
+
+    The schedule is judged first (as `visits check` does): one that breaks
+    a hard rule is refused with exit 1 unless --allow-invalid.
+    """
     check_folder(out, force=force)
     loaded = load_instance(instance)
     schedule = load_schedule(schedule_json)
+    problems = schedule_problems(schedule, loaded, str(schedule_json))
+    if problems:
+        raise InputError(problems)
+    if not show_broken_rules(loaded, schedule, schedule_json, allow_invalid):
+        sys.exit(1)
     written = write_folder(
         out,
         lambda folder: write_all(

@@ -1,0 +1,5 @@
+"""`python -m visits`: the same as the `visits` command."""
+
+from visits.cli import main
+
+main()

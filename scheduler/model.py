@@ -14,6 +14,8 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
+    AwareDatetime,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -57,10 +59,12 @@ def _parse_range(value: Any) -> Any:
                 "within one day"
             )
         return (start, end)
-    if not isinstance(value, (tuple, list)):
+    if not isinstance(value, tuple):
+        # A list is what a file gives ([8, 17] would read as minutes
+        # 8 to 17); only the program's own (start, end) tuples pass.
         raise ValueError(
-            f"{value!r} is not a time range; write it as HH:MM-HH:MM, "
-            "e.g. 08:00-12:00"
+            f"{value!r} is not a time range; write it as HH:MM-HH:MM in "
+            'quotes, e.g. "08:00-12:00"'
         )
     return value
 
@@ -78,6 +82,43 @@ def _format_range(value: tuple[int, int]) -> str:
     return f"{format_clock(value[0])}-{format_clock(value[1])}"
 
 
+def _not_yes_no(value: Any) -> Any:
+    """YAML reads yes/no/on/off/true/false as booleans, which Python
+    would take as 1 and 0: refuse them where a number is meant."""
+    if isinstance(value, bool):
+        raise ValueError(
+            f"{str(value).lower()} is a yes/no value, not a number; write "
+            "a number (unquoted yes, no, on, off, true and false read as "
+            "yes/no values)"
+        )
+    return value
+
+
+Whole = Annotated[int, BeforeValidator(_not_yes_no)]
+"""An integer from a file; booleans refused."""
+
+Real = Annotated[float, BeforeValidator(_not_yes_no)]
+"""A finite number from a file (the models refuse inf and nan)."""
+
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+def _in_years(value: dt.date) -> dt.date:
+    """Dates far from ours overflow date arithmetic; refuse them early."""
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(
+            f"year {value.year} is out of range; write a date between "
+            f"{FIRST_YEAR} and {LAST_YEAR}"
+        )
+    return value
+
+
+Day = Annotated[dt.date, AfterValidator(_in_years)]
+Moment = Annotated[dt.datetime, AfterValidator(_in_years)]
+Instant = Annotated[AwareDatetime, AfterValidator(_in_years)]
+"""A date-time with its UTC offset, as schedules are written."""
+
+
 TimeRange = Annotated[
     tuple[int, int],
     BeforeValidator(_parse_range),
@@ -85,19 +126,27 @@ TimeRange = Annotated[
 ]
 """A half-open clock range [start, end) in minutes from midnight."""
 
+ID_MAX = 64
+"""Ids name files (``ics/presenters/<id>.ics``); 64 fits every file system."""
+
 Id = Annotated[
-    str, Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+    str,
+    Field(
+        min_length=1,
+        max_length=ID_MAX,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$",
+    ),
 ]
 Language = Annotated[str, Field(pattern=r"^[a-z]{2}$")]
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class LatLon(Frozen):
-    lat: float = Field(ge=-90, le=90, description="Latitude, degrees.")
-    lon: float = Field(ge=-180, le=180, description="Longitude, degrees.")
+    lat: Real = Field(ge=-90, le=90, description="Latitude, degrees.")
+    lon: Real = Field(ge=-180, le=180, description="Longitude, degrees.")
 
 
 class WeeklyHours(Frozen):
@@ -130,8 +179,8 @@ class WeeklyHours(Frozen):
 
 
 class DateTimeRange(Frozen):
-    start: dt.datetime
-    end: dt.datetime
+    start: Moment
+    end: Moment
 
     @model_validator(mode="after")
     def _forward(self) -> DateTimeRange:
@@ -157,13 +206,15 @@ class Site(Frozen):
     location: LatLon
     department: str = Field(description="Id of the host department.")
     topics: list[str] = Field(default_factory=list)
-    visit_minutes: int = Field(gt=0, le=720)
-    capacity: int = Field(gt=0, description="People on site at once.")
-    max_groups: int = Field(
-        default=1, gt=0, description="Delegations at once."
+    visit_minutes: Whole = Field(gt=0, le=720)
+    capacity: Whole = Field(
+        gt=0, le=100_000, description="People on site at once."
+    )
+    max_groups: Whole = Field(
+        default=1, gt=0, le=1000, description="Delegations at once."
     )
     opening_hours: WeeklyHours
-    closed: list[dt.date] = Field(default_factory=list)
+    closed: list[Day] = Field(default_factory=list)
     accessible: bool = Field(
         default=False, description="Unknown is not accessible."
     )
@@ -180,13 +231,13 @@ class Presenter(Frozen):
         default=None, description="None: whenever the department's sites open."
     )
     unavailable: list[DateTimeRange] = Field(default_factory=list)
-    max_visits_per_day: int = Field(default=3, gt=0)
+    max_visits_per_day: Whole = Field(default=3, gt=0, le=48)
 
 
 class VehiclePool(Frozen):
     id: Id
-    seats: int = Field(gt=0)
-    count: int = Field(ge=0)
+    seats: Whole = Field(gt=0, le=1000)
+    count: Whole = Field(ge=0, le=10_000)
 
 
 class TravelEntry(Frozen):
@@ -197,13 +248,13 @@ class TravelEntry(Frozen):
     )
     origin: str = Field(alias="from")
     to: str
-    minutes: int = Field(ge=0)
+    minutes: Whole = Field(ge=0, le=1440)
 
 
 class TravelSettings(Frozen):
-    detour_factor: float = Field(default=1.4, gt=0)
-    speed_kmh: float = Field(default=20.0, gt=0)
-    buffer_minutes: int = Field(default=10, ge=0)
+    detour_factor: Real = Field(default=1.4, ge=1, le=10)
+    speed_kmh: Real = Field(default=20.0, ge=1, le=300)
+    buffer_minutes: Whole = Field(default=10, ge=0, le=240)
     matrix: list[TravelEntry] = Field(default_factory=list)
 
 
@@ -261,9 +312,9 @@ class Catalog(Frozen):
 
 
 class Horizon(Frozen):
-    start: dt.date = Field(description="First day, local.")
-    days: int = Field(default=5, ge=1, le=31)
-    slot_minutes: int = Field(default=15, ge=1, le=240)
+    start: Day = Field(description="First day, local.")
+    days: Whole = Field(default=5, ge=1, le=31)
+    slot_minutes: Whole = Field(default=15, ge=1, le=240)
 
     @field_validator("slot_minutes")
     @classmethod
@@ -284,7 +335,7 @@ class Request(Frozen):
 
     site: str | None = None
     topic: str | None = None
-    weight: int = Field(default=1, ge=1, le=100)
+    weight: Whole = Field(default=1, ge=1, le=100)
     required: bool = False
 
     @model_validator(mode="after")
@@ -303,7 +354,7 @@ class Request(Frozen):
 
 class Lunch(Frozen):
     window: TimeRange = (12 * 60, 14 * 60)
-    minutes: int = Field(default=60, ge=0)
+    minutes: Whole = Field(default=60, ge=0)
 
     @model_validator(mode="after")
     def _fits(self) -> Lunch:
@@ -317,15 +368,15 @@ class Delegation(Frozen):
     name: str
     country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1.")
     organization: str = ""
-    size: int = Field(ge=1, le=500)
+    size: Whole = Field(ge=1, le=500)
     languages: list[Language] = Field(min_length=1)
-    arrival: dt.datetime = Field(description="Local date-time.")
-    departure: dt.datetime = Field(description="Local date-time.")
+    arrival: Moment = Field(description="Local date-time.")
+    departure: Moment = Field(description="Local date-time.")
     day_window: TimeRange = (8 * 60, 18 * 60)
     lunch: Lunch = Field(default_factory=Lunch)
-    max_visits_per_day: int = Field(default=3, ge=1, le=12)
+    max_visits_per_day: Whole = Field(default=3, ge=1, le=12)
     lodging: LatLon
-    priority: int = Field(default=1, ge=1, le=5)
+    priority: Whole = Field(default=1, ge=1, le=5)
     accessible_only: bool = False
     email: str = ""
     requests: list[Request] = Field(default_factory=list)
@@ -350,7 +401,7 @@ class LockedVisit(Frozen):
 
     delegation: str
     site: str
-    start: dt.datetime = Field(
+    start: Moment = Field(
         description="Local date-time, or one with its UTC offset."
     )
     presenter: str | None = None
@@ -402,27 +453,36 @@ class Visit(Frozen):
     delegation: str
     site: str
     presenter: str | None = None
-    start: dt.datetime
-    end: dt.datetime
-    request: int | None = Field(
-        default=None, description="0-based index of the request served."
+    start: Instant
+    end: Instant
+    request: Whole | None = Field(
+        default=None, ge=0, description="0-based index of the request served."
     )
-    travel_minutes_before: int = 0
+    travel_minutes_before: Whole = Field(default=0, ge=0, le=1440)
     vehicle_pool: str | None = None
+
+    @model_validator(mode="after")
+    def _forward(self) -> Visit:
+        if self.end <= self.start:
+            raise ValueError(
+                f"visit {self.id} ends ({self.end.isoformat()}) before it "
+                f"starts ({self.start.isoformat()}); end must be after start"
+            )
+        return self
 
 
 class Unserved(Frozen):
     delegation: str
-    request: int
+    request: Whole = Field(ge=0)
     reason: str
 
 
 class SolverInfo(Frozen):
     name: str
     status: str
-    objective: float | None = None
-    bound: float | None = None
-    wall_s: float = 0.0
+    objective: Real | None = None
+    bound: Real | None = None
+    wall_s: Real = Field(default=0.0, ge=0)
 
 
 class Schedule(Frozen):

@@ -21,37 +21,178 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound=BaseModel)
 
 
+MAX_BYTES = 20_000_000
+"""The largest file read: a year of requests is far below; more is a mistake."""
+
+MAX_NODES = 2_000_000
+"""Values a document may expand to once YAML aliases are followed."""
+
+
+def _refuse(path: Path, message: str) -> InputError:
+    return InputError([Problem(str(path), "", message)])
+
+
 def read_text(path: Path) -> str:
     """The text of a UTF-8 file, or ``InputError`` naming the file."""
     if not path.is_file():
-        raise InputError(
-            [Problem(str(path), "", "file not found; check the path")]
+        raise _refuse(path, "file not found; check the path")
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise _refuse(
+            path,
+            f"file is {size:,} bytes, more than the {MAX_BYTES:,} read; "
+            "split it or check that it is the right file",
         )
     try:
         return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(
-            [
-                Problem(
-                    str(path),
-                    "",
-                    f"not UTF-8 text (byte {exc.start}); save the file as UTF-8",
-                )
-            ]
+        raise _refuse(
+            path, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8"
         ) from None
+
+
+def _line(mark: yaml.Mark | None) -> str:
+    return f"line {mark.line + 1}" if mark is not None else "somewhere"
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, strict where it is lenient: a key written
+    twice (the later would silently win), an impossible date (Feb 30) and
+    an alias bomb are errors with their line."""
+
+    def construct_mapping(
+        self, node: yaml.MappingNode, deep: bool = False
+    ) -> dict[Any, Any]:
+        seen: dict[Any, yaml.Node] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=True)
+            try:
+                earlier = seen.get(key)
+            except TypeError:
+                continue
+            if earlier is not None:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f'"{key}" is written twice (first on '
+                    f"{_line(earlier.start_mark)}); keep one",
+                    key_node.start_mark,
+                )
+            seen[key] = key_node
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError) as exc:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f'"{node.value}" is not a real date or time ({exc}); '
+                "correct it",
+                node.start_mark,
+            ) from None
+
+    def get_single_node(self) -> yaml.Node | None:
+        node = super().get_single_node()
+        if node is not None:
+            _expanded_size(node)
+        return node
+
+
+_Loader.add_constructor(
+    "tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp
+)
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """Values in the document with every alias followed, refused past
+    ``MAX_NODES``: a few lines of nested aliases can stand for billions."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in open_nodes:
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                "an alias refers to the value that holds it; remove it",
+                node.start_mark,
+            )
+        open_nodes.add(key)
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(child) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        open_nodes.discard(key)
+        if total > MAX_NODES:
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"the aliases (*name) expand to more than {MAX_NODES:,} "
+                "values; write the values out or use fewer aliases",
+                node.start_mark,
+            )
+        sizes[key] = total
+        return total
+
+    return size(root)
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(
+                f'"{key}" is written twice in one object; keep one'
+            )
+        out[key] = value
+    return out
+
+
+def _json_constant(name: str) -> Any:
+    raise ValueError(
+        f"{name} is not a number a schedule can hold; write a number"
+    )
+
+
+def _yaml_message(exc: yaml.YAMLError) -> str:
+    """PyYAML's message with its line, without its "<unicode string>"."""
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return str(exc)
+    mark = exc.problem_mark or exc.context_mark
+    parts = [p for p in (exc.context, exc.problem) if p]
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+    return where + "; ".join(parts)
 
 
 def read_document(path: Path) -> Any:
     """Parse a YAML or JSON file, or raise ``InputError`` naming the file."""
     text = read_text(path)
+    is_json = path.suffix.lower() == ".json"
     try:
-        if path.suffix.lower() == ".json":
-            return json.loads(text)
-        return yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        kind = "JSON" if path.suffix.lower() == ".json" else "YAML"
-        raise InputError(
-            [Problem(str(path), "", f"not valid {kind}: {exc}")]
+        if is_json:
+            return json.loads(
+                text,
+                object_pairs_hook=_json_object,
+                parse_constant=_json_constant,
+            )
+        return yaml.load(text, Loader=_Loader)  # a safe loader
+    except json.JSONDecodeError as exc:
+        raise _refuse(path, f"not valid JSON: {exc}") from None
+    except yaml.YAMLError as exc:
+        raise _refuse(path, f"not valid YAML: {_yaml_message(exc)}") from None
+    except ValueError as exc:
+        raise _refuse(path, f"not valid JSON: {exc}") from None
+    except RecursionError:
+        raise _refuse(
+            path, "values are nested too deeply to read; check the brackets"
         ) from None
 
 
@@ -84,6 +225,13 @@ def problems_from(
             message = "unknown field; check its spelling against the docs"
         elif err["type"] == "missing":
             message = "required field is missing"
+        elif err["type"] == "string_type" and isinstance(
+            err.get("input"), bool
+        ):
+            message = (
+                "YAML read this as a yes/no value (unquoted yes, no, on, "
+                'off, true, false); put the text in quotes, e.g. "NO"'
+            )
         problems.append(Problem(file, path, message))
     return problems
 

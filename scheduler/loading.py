@@ -63,18 +63,23 @@ def load_catalog(path: Path) -> Catalog:
 
 
 def _duplicates(kind: str, ids: Sequence[str], file: str) -> list[Problem]:
-    seen: set[str] = set()
+    """Ids name files (``ics/presenters/<id>.ics``), and ``Ana`` and ``ana``
+    are one file where case does not count (Windows, macOS)."""
+    seen: dict[str, str] = {}
     problems = []
     for i, item_id in enumerate(ids):
-        if item_id in seen:
+        earlier = seen.get(item_id.casefold())
+        if earlier is not None:
+            same = "" if earlier == item_id else f' (as "{earlier}")'
             problems.append(
                 Problem(
                     file,
                     f"{kind}[{i}].id",
-                    f'duplicate id "{item_id}"; ids must be unique',
+                    f'duplicate id "{item_id}"{same}; ids must be unique, '
+                    "whatever their capitals",
                 )
             )
-        seen.add(item_id)
+        seen.setdefault(item_id.casefold(), item_id)
     return problems
 
 
@@ -246,15 +251,16 @@ def _delegation_problems(
     last = instance.horizon.dates[-1]
     for i, d in enumerate(instance.delegations):
         at, path = where(i)
-        if d.id in seen:
+        if d.id.casefold() in seen:
             problems.append(
                 Problem(
                     at,
                     f"{path}.id",
-                    f'duplicate delegation id "{d.id}"; ids must be unique',
+                    f'duplicate delegation id "{d.id}"; ids must be unique, '
+                    "whatever their capitals",
                 )
             )
-        seen.add(d.id)
+        seen.add(d.id.casefold())
         if d.departure.date() < first or d.arrival.date() > last:
             problems.append(
                 Problem(

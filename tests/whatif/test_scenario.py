@@ -362,7 +362,7 @@ def test_generate_with_the_real_generator(tmp_path: Path) -> None:
 
 
 def test_add_delegations_from_yaml_and_csv(tmp_path: Path) -> None:
-    extra = [make_delegation("d1").model_dump(mode="json")]
+    extra = [make_delegation("d9").model_dump(mode="json")]
     (tmp_path / "extra.yaml").write_text(yaml.safe_dump(extra))
     (tmp_path / "extra.csv").write_text(
         "id,name,country,size,languages,arrival,departure,lodging_lat,"
@@ -377,7 +377,7 @@ def test_add_delegations_from_yaml_and_csv(tmp_path: Path) -> None:
             {"change": "add_delegations", "file": "extra.csv"},
         ],
     )
-    assert [d.id for d in instance.delegations] == ["d1", "d2", "d1-2", "br-1"]
+    assert [d.id for d in instance.delegations] == ["d1", "d2", "d9", "br-1"]
     added = instance.delegation("br-1")
     assert (added.size, added.languages) == (12, ["pt", "es"])
     assert added.requests[0].required
@@ -398,6 +398,28 @@ def test_add_delegations_errors(tmp_path: Path) -> None:
     assert path == "changes[0].file"
     assert 'unknown site "s3"' in message
     assert message.endswith("known: s1, s2")
+
+
+@pytest.mark.parametrize(
+    ("ids", "twice", "where"),
+    [
+        # a delegation the week already has (capitals do not count)
+        (["D1"], False, "already in the week"),
+        # the same delegation twice in the file
+        (["d7", "d7"], False, "already in this file"),
+        # the same file added by two changes
+        (["d7"], True, "already in the week"),
+    ],
+)
+def test_a_delegation_is_added_once(
+    tmp_path: Path, ids: list[str], twice: bool, where: str
+) -> None:
+    extra = [make_delegation(i).model_dump(mode="json") for i in ids]
+    (tmp_path / "extra.yaml").write_text(yaml.safe_dump(extra))
+    change = {"change": "add_delegations", "file": "extra.yaml"}
+    path, message = error(tmp_path, [change, change] if twice else [change])
+    assert path == f"changes[{1 if twice else 0}].file"
+    assert where in message
 
 
 def test_errors_inside_the_added_file_name_that_file(tmp_path: Path) -> None:

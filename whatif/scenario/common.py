@@ -43,10 +43,12 @@ def with_catalog(instance: Instance, **update: Any) -> Instance:
 
 
 def fresh_id(wanted: str, taken: set[str]) -> str:
-    """``wanted`` if free, else ``wanted-2``, ``wanted-3`` …"""
-    if wanted not in taken:
+    """``wanted`` if free, else ``wanted-2``, ``wanted-3`` …; capitals do
+    not count, as ids name files."""
+    folded = {t.casefold() for t in taken}
+    if wanted.casefold() not in folded:
         return wanted
     k = 2
-    while f"{wanted}-{k}" in taken:
+    while f"{wanted}-{k}".casefold() in folded:
         k += 1
     return f"{wanted}-{k}"

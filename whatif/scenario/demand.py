@@ -82,7 +82,20 @@ def scale_demand(
         extra = _generated(instance, extra_count, seed, source)
     if not required:
         extra = [_optional(d) for d in extra]
-    return add_delegations(instance, extra, source)
+    return add_delegations(instance, _fresh_ids(instance, extra), source)
+
+
+def _fresh_ids(
+    instance: Instance, drawn: list[Delegation]
+) -> list[Delegation]:
+    """Drawn delegations are new ones: an id taken gets a suffix."""
+    taken = {d.id for d in instance.delegations}
+    out = []
+    for d in drawn:
+        fresh = fresh_id(d.id, taken)
+        taken.add(fresh)
+        out.append(d if fresh == d.id else d.model_copy(update={"id": fresh}))
+    return out
 
 
 def _replicate(
@@ -193,11 +206,20 @@ def read_delegations(ref: str, source: Source) -> list[Delegation]:
 def add_delegations(
     instance: Instance, new: list[Delegation], source: Source
 ) -> Instance:
-    """The week with more delegations; ids already taken get a suffix."""
+    """The week with more delegations. An id the week already has (or
+    that the file gives twice) is refused: it is most often the same
+    delegation added twice, and a renamed copy would be planned twice."""
     sites = {s.id for s in instance.catalog.sites}
-    taken = {d.id for d in instance.delegations}
-    added = []
+    taken = {d.id.casefold(): "the week" for d in instance.delegations}
     for d in new:
+        earlier = taken.get(d.id.casefold())
+        if earlier is not None:
+            raise source.problem(
+                "file",
+                f'delegation "{d.id}" is already in {earlier}; add it once, '
+                "or give the new delegation another id",
+            )
+        taken[d.id.casefold()] = "this file"
         for j, r in enumerate(d.requests):
             if r.site is not None and r.site not in sites:
                 raise source.problem(
@@ -205,11 +227,6 @@ def add_delegations(
                     f'delegation "{d.id}", request {j}: '
                     + unknown("site", r.site, sorted(sites)),
                 )
-        fresh = fresh_id(d.id, taken)
-        taken.add(fresh)
-        added.append(
-            d if fresh == d.id else d.model_copy(update={"id": fresh})
-        )
     return instance.model_copy(
-        update={"delegations": [*instance.delegations, *added]}
+        update={"delegations": [*instance.delegations, *new]}
     )

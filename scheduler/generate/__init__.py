@@ -24,10 +24,11 @@ assembles a week (``generate_week``) and ``writer`` writes it as a file
 from __future__ import annotations
 
 from scheduler.generate.required import ROBUST_MIN_STARTS, comfortable_starts
-from scheduler.generate.week import generate_week, week_start
+from scheduler.generate.week import MAX_GENERATED, generate_week, week_start
 from scheduler.generate.writer import generate_week_file
 
 __all__ = [
+    "MAX_GENERATED",
     "ROBUST_MIN_STARTS",
     "comfortable_starts",
     "generate_week",

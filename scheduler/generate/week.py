@@ -12,15 +12,24 @@ from scheduler.errors import InputError, Problem
 from scheduler.generate.draws import draw_delegation
 from scheduler.generate.required import mark_required
 from scheduler.loading import load_catalog
-from scheduler.model import Delegation, Horizon, Instance
+from scheduler.model import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    Delegation,
+    Horizon,
+    Instance,
+)
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+
+MAX_GENERATED = 10_000
+"""Delegations one week may be drawn with: 20 surge weeks; more is a typo."""
 
 
 def week_start(week: str) -> dt.date:
     """The Monday of an ISO week written ``2026-W48``."""
     m = _WEEK.match(week.strip())
-    if m:
+    if m and FIRST_YEAR <= int(m.group(1)) <= LAST_YEAR:
         try:
             return dt.date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
         except ValueError:
@@ -51,9 +60,15 @@ def generate_week(
     (default: ``catalog_path`` as given); ``name`` defaults to
     ``<week>-seed<seed>``.
     """
-    if n < 1:
+    if not 1 <= n <= MAX_GENERATED:
         raise InputError(
-            [Problem("--delegations", "", f"{n} delegations: give at least 1")]
+            [
+                Problem(
+                    "--delegations",
+                    "",
+                    f"{n:,} delegations: give 1 to {MAX_GENERATED:,}",
+                )
+            ]
         )
     monday = week_start(week)
     catalog = load_catalog(Path(catalog_path))

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from scheduler.compile import compile_instance
 from scheduler.errors import InputError
 from scheduler.generate import (
+    MAX_GENERATED,
     ROBUST_MIN_STARTS,
     comfortable_starts,
     generate_week,
@@ -69,9 +70,17 @@ def test_bad_week_is_an_input_error(week: str) -> None:
     assert "is not an ISO week" in str(info.value)
 
 
-def test_no_delegations_is_an_input_error() -> None:
-    with pytest.raises(InputError, match="at least 1"):
-        generate_week(CATALOG, "2026-W48", 0, 1)
+@pytest.mark.parametrize("count", [0, -3, MAX_GENERATED + 1, 10**9])
+def test_a_count_out_of_range_is_an_input_error(count: int) -> None:
+    """A billion delegations would hang; the bound answers at once."""
+    with pytest.raises(InputError, match=f"give 1 to {MAX_GENERATED:,}"):
+        generate_week(CATALOG, "2026-W48", count, 1)
+
+
+@pytest.mark.parametrize("week", ["0001-W01", "9999-W10", "2026-W54"])
+def test_a_week_out_of_range_is_an_input_error(week: str) -> None:
+    with pytest.raises(InputError, match="not an ISO week"):
+        generate_week(CATALOG, week, 5, 1)
 
 
 def test_same_seed_same_week_other_seed_other_week() -> None:

@@ -11,10 +11,15 @@ from exports import schedule_problems, write_all
 from exports.i18n import as_lang
 from scheduler.errors import InputError
 from scheduler.files import check_folder, write_folder
-from scheduler.generate import generate_week_file
+from scheduler.generate import MAX_GENERATED, generate_week_file
 from scheduler.loading import load_schedule
 from scheduler.reasons import warnings
-from visits.cli.options import force_option, solver_options, user_errors
+from visits.cli.options import (
+    SEED,
+    force_option,
+    solver_options,
+    user_errors,
+)
 from visits.cli.whatif import whatif
 from visits.planning import plan_command
 from visits.screens import show_broken_rules, show_check, show_kept
@@ -56,8 +61,14 @@ def check(instance: Path, schedule_json: Path) -> None:
 @main.command()
 @click.option("--catalog", required=True, type=click.Path(path_type=Path))
 @click.option("--week", required=True, help="ISO week, e.g. 2026-W48.")
-@click.option("--delegations", "count", required=True, type=int)
-@click.option("--seed", default=0, show_default=True, type=int)
+@click.option(
+    "--delegations",
+    "count",
+    required=True,
+    type=click.IntRange(1, MAX_GENERATED),
+    help=f"How many (1 to {MAX_GENERATED:,}).",
+)
+@click.option("--seed", default=0, show_default=True, type=SEED)
 @click.option("--out", required=True, type=click.Path(path_type=Path))
 @click.option(
     "--force",

@@ -7,6 +7,7 @@ declaration keeps their names, defaults and ranges from drifting apart.
 from __future__ import annotations
 
 import functools
+import math
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -17,6 +18,33 @@ from scheduler.errors import InputError
 from solvers import SOLVERS
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+MAX_SECONDS = 86_400.0
+"""A day: no plan of a week is worth a longer search."""
+MAX_WORKERS = 64
+MAX_SEED = 2**31 - 1
+"""CP-SAT's random seed is a 32-bit signed integer."""
+
+
+class FiniteRange(click.FloatRange):
+    """A number in a range; inf and nan (which every comparison lets
+    through) are refused."""
+
+    name = "finite number"
+
+    def convert(
+        self,
+        value: Any,
+        param: click.Parameter | None,
+        ctx: click.Context | None,
+    ) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        return number
+
+
+SEED = click.IntRange(0, MAX_SEED)
 
 
 def solver_options(func: F) -> F:
@@ -33,17 +61,17 @@ def solver_options(func: F) -> F:
             "--time-limit",
             default=30.0,
             show_default=True,
-            type=click.FloatRange(min=0, min_open=True),
-            help="Seconds CP-SAT may search.",
+            type=FiniteRange(min=0, min_open=True, max=MAX_SECONDS),
+            help="Seconds CP-SAT may search (at most a day).",
         ),
         click.option(
             "--workers",
             default=2,
             show_default=True,
-            type=click.IntRange(min=1),
+            type=click.IntRange(1, MAX_WORKERS),
             help="CP-SAT search threads (per plan).",
         ),
-        click.option("--seed", default=0, show_default=True, type=int),
+        click.option("--seed", default=0, show_default=True, type=SEED),
         click.option(
             "--deterministic",
             is_flag=True,

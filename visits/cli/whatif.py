@@ -14,10 +14,18 @@ from rich.progress import Progress
 
 from exports.whatif import terminal_tables, write_whatif
 from scheduler.errors import InputError, Problem
+from scheduler.files import check_folder, write_folder
 from scheduler.loading import read_document
 from scheduler.problem import Settings
-from visits.cli.options import solver_options, user_errors
+from visits.cli.options import (
+    MAX_WORKERS,
+    FiniteRange,
+    force_option,
+    solver_options,
+    user_errors,
+)
 from visits.compare import compare, sweep
+from visits.screens import show_kept
 from whatif.report import Variant
 from whatif.scenario import load_instance, parse_sweep
 
@@ -41,7 +49,7 @@ if TYPE_CHECKING:
     "--jobs",
     "jobs",
     default=None,
-    type=click.IntRange(min=1),
+    type=click.IntRange(1, MAX_WORKERS),
     help="Plans at once in separate processes [default: the cores].",
 )
 @click.option(
@@ -54,7 +62,7 @@ if TYPE_CHECKING:
     "--top",
     default=3,
     show_default=True,
-    type=int,
+    type=click.IntRange(0, 20),
     help="Binding resources per scenario to re-plan with one more unit "
     "(0: no advice).",
 )
@@ -62,10 +70,11 @@ if TYPE_CHECKING:
     "--target",
     default=0.9,
     show_default=True,
-    type=float,
+    type=FiniteRange(0, 1, min_open=True),
     help="Served share the sweep's sentence measures against.",
 )
 @click.option("--quiet", is_flag=True, help="No progress display.")
+@force_option
 @user_errors
 def whatif(
     base: Path,
@@ -82,6 +91,7 @@ def whatif(
     top: int,
     target: float,
     quiet: bool,
+    force: bool,
 ) -> None:
     """Plan BASE and each SCENARIO alike and compare them (into OUT)."""
     if sweep_spec and scenarios:
@@ -106,10 +116,8 @@ def whatif(
                 )
             ]
         )
-    if not 0 < target <= 1:
-        raise InputError(
-            [Problem("--target", "", "a share between 0 and 1, e.g. 0.9")]
-        )
+    check_folder(out, force=force)
+    swept = parse_sweep(sweep_spec) if sweep_spec else None
     settings = Settings(solver, time_limit, workers, seed, deterministic)
     base_instance = load_instance(base)
     console = Console(stderr=True, quiet=quiet)
@@ -126,8 +134,8 @@ def whatif(
                 description=f"planned {len(planned)}: {outcome.label}",
             )
 
-        if sweep_spec:
-            knob, values = parse_sweep(sweep_spec)
+        if swept is not None:
+            knob, values = swept
             report = sweep(
                 base_instance,
                 knob,
@@ -161,12 +169,16 @@ def whatif(
                 top=top,
                 done=done,
             )
-    paths = write_whatif(report, out)
+    written = write_folder(
+        out, lambda folder: write_whatif(report, folder), force=force
+    )
     screen = Console()
     if not screen.is_terminal:
         screen = Console(width=160)  # a file or a pipe: don't wrap at 80
     for item in terminal_tables(report):
         screen.print(item)
     click.echo(
-        f"wrote {len(paths)} files into {out} (whatif.html, whatif.csv)"
+        f"wrote {len(written.paths)} files into {out} "
+        "(whatif.html, whatif.csv)"
     )
+    show_kept(written)

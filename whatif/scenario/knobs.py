@@ -24,6 +24,18 @@ if TYPE_CHECKING:
 
 KNOBS = ("demand", "capacity", "groups", "presenters", "vehicles")
 
+MAX_POINTS = 50
+"""Values one sweep plans; each is a whole plan."""
+
+LARGEST = {
+    "demand": 20.0,
+    "capacity": 100_000.0,
+    "groups": 1000.0,
+    "presenters": 1000.0,
+    "vehicles": 10_000.0,
+}
+"""The most a knob is swept to, as the model and scenario files allow."""
+
 
 @dataclass(frozen=True)
 class Knob:
@@ -78,12 +90,27 @@ def parse_sweep(text: str) -> tuple[Knob, list[float]]:
     knob = Knob(kind, target)
     if not numbers:
         raise where.problem("", "give at least one value after =")
+    if len(numbers) > MAX_POINTS:
+        raise where.problem(
+            "",
+            f"{len(numbers)} values: a sweep plans each one, give at most "
+            f"{MAX_POINTS}",
+        )
+    if not all(math.isfinite(v) for v in numbers):
+        raise where.problem("", "sweep values are finite numbers")
     if any(v < 0 for v in numbers) or (
         kind == "demand" and any(v <= 0 for v in numbers)
     ):
         raise where.problem("", "sweep values must be positive")
     if knob.integer and any(v != int(v) for v in numbers):
         raise where.problem("", f"{kind} counts are whole numbers")
+    largest = LARGEST[kind]
+    if max(numbers) > largest:
+        raise where.problem(
+            "",
+            f"{kind} goes up to {largest:g} in a sweep "
+            f"({max(numbers):g} given)",
+        )
     return knob, numbers
 
 

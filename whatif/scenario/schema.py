@@ -8,7 +8,6 @@ from, for error messages and relative paths.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -16,18 +15,21 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from scheduler.errors import InputError, Problem
-from scheduler.model import VehiclePool, WeeklyHours
+from scheduler.model import Day, Real, VehiclePool, WeeklyHours, Whole
+
+Seed = Annotated[Whole, Field(ge=0, le=2**31 - 1)]
+"""CP-SAT's and the generator's seeds are 32-bit."""
 
 
 class _Change(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class ScaleDemand(_Change):
     """More (or fewer) delegations: factor × the base's count."""
 
     change: Literal["scale_demand"]
-    factor: float = Field(
+    factor: Real = Field(
         gt=0, le=20, description="Target delegations = factor × base."
     )
     mode: Literal["generate", "replicate"] = Field(
@@ -35,7 +37,7 @@ class ScaleDemand(_Change):
         description="generate: extra delegations drawn by the demand "
         "generator; replicate: copies of the base's delegations.",
     )
-    seed: int | None = Field(
+    seed: Seed | None = Field(
         default=None, description="Recorded seed; default: the scenario's."
     )
     required: bool = Field(
@@ -55,7 +57,7 @@ class AddDelegations(_Change):
 class CloseSite(_Change):
     change: Literal["close_site"]
     site: str
-    dates: list[dt.date] = Field(min_length=1)
+    dates: list[Day] = Field(min_length=1)
 
 
 class ChangeSite(_Change):
@@ -63,10 +65,10 @@ class ChangeSite(_Change):
 
     change: Literal["site"]
     site: str
-    capacity: int | None = Field(default=None, gt=0)
-    max_groups: int | None = Field(default=None, gt=0)
+    capacity: Whole | None = Field(default=None, gt=0, le=100_000)
+    max_groups: Whole | None = Field(default=None, gt=0, le=1000)
     opening_hours: WeeklyHours | None = None
-    visit_minutes: int | None = Field(default=None, gt=0, le=720)
+    visit_minutes: Whole | None = Field(default=None, gt=0, le=720)
 
 
 class RemovePresenters(_Change):
@@ -75,9 +77,9 @@ class RemovePresenters(_Change):
     change: Literal["remove_presenters"]
     ids: list[str] = Field(default_factory=list)
     department: str | None = None
-    share: float | None = Field(default=None, gt=0, le=1)
-    count: int | None = Field(default=None, ge=1)
-    seed: int | None = Field(
+    share: Real | None = Field(default=None, gt=0, le=1)
+    count: Whole | None = Field(default=None, ge=1, le=10_000)
+    seed: Seed | None = Field(
         default=None, description="Which ones leave; default: the scenario's."
     )
 
@@ -94,20 +96,20 @@ class AddPresenters(_Change):
 class ChangeVehicles(_Change):
     change: Literal["vehicles"]
     pool: str | None = None
-    count: int | None = Field(default=None, ge=0)
-    seats: int | None = Field(default=None, gt=0)
+    count: Whole | None = Field(default=None, ge=0, le=10_000)
+    seats: Whole | None = Field(default=None, gt=0, le=1000)
     add: list[VehiclePool] = Field(default_factory=list)
 
 
 class ChangeHorizon(_Change):
     change: Literal["horizon"]
-    shift_days: int = Field(
+    shift_days: Whole = Field(
         default=0,
         ge=-366,
         le=366,
         description="Move the whole week (stays, locks, closures) by days.",
     )
-    days: int | None = Field(default=None, ge=1, le=31)
+    days: Whole | None = Field(default=None, ge=1, le=31)
     extend_stays: bool = Field(
         default=False,
         description="With more days: every stay ends that much later.",
@@ -143,7 +145,7 @@ class ScenarioFile(BaseModel):
     name: Annotated[str, Field(min_length=1)] | None = None
     description: str = ""
     base: str = Field(description="Week or scenario file, relative path.")
-    seed: int = Field(default=0, description="Default seed of the changes.")
+    seed: Seed = Field(default=0, description="Default seed of the changes.")
     changes: list[Any]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from scheduler.clock import clock_changes, steady_day, steady_hours
 from scheduler.problem.data import (
     DayData,
     DelegationData,
@@ -23,6 +24,7 @@ from scheduler.problem.windows import subtract
 from scheduler.travel import TravelTimes
 
 if TYPE_CHECKING:
+    from scheduler.clock import ClockChange
     from scheduler.model import Catalog, Delegation, Instance, Presenter, Site
 
 DAY = 1440
@@ -57,18 +59,26 @@ def compile_instance(instance: Instance) -> ProblemData:
     )
 
 
+def _changes(instance: Instance) -> tuple[ClockChange, ...]:
+    horizon = instance.horizon
+    return clock_changes(instance.catalog.zone, horizon.start, horizon.days)
+
+
 def _department_index(catalog: Catalog) -> dict[str, int]:
     return {d.id: i for i, d in enumerate(catalog.departments)}
 
 
 def _site(instance: Instance, site: Site) -> SiteData:
     dates = instance.horizon.dates
-    open_ranges = [
-        (k * DAY + lo, k * DAY + hi)
-        for k, date in enumerate(dates)
-        if date not in site.closed
-        for lo, hi in site.opening_hours.on(date)
-    ]
+    open_ranges = steady_hours(
+        [
+            (k * DAY + lo, k * DAY + hi)
+            for k, date in enumerate(dates)
+            if date not in site.closed
+            for lo, hi in site.opening_hours.on(date)
+        ],
+        _changes(instance),
+    )
     department = (
         _department_index(instance.catalog)[site.department]
         if site.presenter_required
@@ -110,14 +120,18 @@ def _presenter(instance: Instance, presenter: Presenter) -> PresenterData:
 
 
 def _days(instance: Instance, delegation: Delegation) -> tuple[DayData, ...]:
-    """The delegation's touring window on each day it is in the city."""
+    """The delegation's touring window on each day it is in the city,
+    clear of the hours a clock change skips or repeats."""
     arrival = instance.minute(delegation.arrival)
     departure = instance.minute(delegation.departure)
+    changes = _changes(instance)
     days = []
     for k in range(instance.horizon.days):
         lo = max(k * DAY + delegation.day_window[0], arrival)
         hi = min(k * DAY + delegation.day_window[1], departure)
-        if lo < hi:
+        steady = steady_day(lo, hi, changes) if lo < hi else None
+        if steady is not None and steady[0] < steady[1]:
+            lo, hi = steady
             lunch = (
                 k * DAY + delegation.lunch.window[0],
                 k * DAY + delegation.lunch.window[1],

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from scheduler.clock import catalog_clock_problems, week_clock_problems
 from scheduler.documents import problems_from, read_document, validate
 from scheduler.errors import InputError, Problem
 from scheduler.model import Catalog, Instance, Schedule
@@ -123,6 +124,7 @@ def catalog_problems(catalog: Catalog, file: str) -> list[Problem]:
                         f'unknown site "{value}"; use a site id from sites',
                     )
                 )
+    problems += catalog_clock_problems(catalog, file)
     return problems
 
 
@@ -231,8 +233,10 @@ def instance_problems(
     user wrote it (delegations from a CSV are reported by row).
     """
 
-    return _delegation_problems(instance, file, locate) + _locked_problems(
-        instance, file
+    return (
+        _delegation_problems(instance, file, locate)
+        + _locked_problems(instance, file)
+        + week_clock_problems(instance, file, locate)
     )
 
 

@@ -57,7 +57,7 @@ def times(week: Week, placed: list[Placed]) -> list[Violation]:
     """end = start + visit_minutes; start on the slot grid unless locked;
     [start, end) inside the horizon, inside one opening range of an open
     date, and inside [max(window start, arrival), min(window end,
-    departure)) of its day.
+    departure)) of its day; [start, end] clear of clock changes.
     """
     instance = week.instance
     slot = instance.horizon.slot_minutes
@@ -102,7 +102,25 @@ def times(week: Week, placed: list[Placed]) -> list[Violation]:
             )
         found += _opening(week, p)
         found += _stay(week, p)
+        found += _steady(week, p)
     return found
+
+
+def _steady(week: Week, p: Placed) -> list[Violation]:
+    """[start, end] keeps clear of the hour a clock change skips or
+    repeats: both ends shown once by the wall clock, and as many real
+    minutes between them as wall-clock minutes."""
+    why = week.unsteady(p.start, p.end)
+    if why is None:
+        return []
+    return [
+        Violation(
+            1,
+            (p.id,),
+            f"{week.span(p)} on {week.date_of(p.day)} meets a clock "
+            f"change: {why}; no visit may start, end or run in that hour",
+        )
+    ]
 
 
 def _opening(week: Week, p: Placed) -> list[Violation]:

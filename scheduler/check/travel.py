@@ -23,6 +23,7 @@ def days_out(week: Week, outings: Outings) -> list[Violation]:
     start(v_{i+1}) ≥ end(v_i) + travel(s_i, s_{i+1});
     start(v1) − travel(lodging, s1) ≥ max(window start, arrival);
     end(vk) + travel(sk, lodging) ≤ min(window end, departure);
+    [leave, return] clear of clock changes;
     travel_minutes_before(v_i) = travel from the previous place.
     """
     found = []
@@ -116,6 +117,17 @@ def _leave_and_return(
                 (last.id,),
                 f"{d.name} gets back to its lodging from {last.site.name} "
                 f"at {week.when(back)}, but {limit}",
+            )
+        )
+    why = week.unsteady(depart, back)
+    if why is not None:
+        found.append(
+            Violation(
+                2,
+                tuple(p.id for p in visits),
+                f"{d.name}'s day out {week.when(depart)} to "
+                f"{format_clock(back % DAY)} meets a clock change: {why}; "
+                "leave and return outside that hour",
             )
         )
     return found

@@ -87,6 +87,44 @@ class Week:
         last = max(day, key=lambda p: p.end)
         return last.end + self.to_lodging(last.site, last.delegation)
 
+    # --- the wall clock ---------------------------------------------------
+
+    def wall(self, minute: int) -> dt.datetime:
+        """The local wall-clock date-time of a horizon minute (naive)."""
+        first = dt.datetime.combine(self.instance.horizon.start, dt.time())
+        return first + dt.timedelta(minutes=minute)
+
+    def unsteady(self, lo: int, hi: int) -> str | None:
+        """Why the wall-clock span [lo, hi] is not as long in real time,
+        or None: an end the clock never shows or shows twice, or a
+        clock change between them. Minutes count by the wall clock, so
+        a visit or a day out must keep clear of clock changes.
+        """
+        zone = self.instance.catalog.zone
+        ends = (self.wall(lo), self.wall(hi))
+        for t in ends:
+            first, second = (
+                t.replace(tzinfo=zone),
+                t.replace(tzinfo=zone, fold=1),
+            )
+            if first.utcoffset() != second.utcoffset():
+                shown = first.astimezone(dt.UTC).astimezone(zone)
+                how = (
+                    "does not exist (the clocks jump forward)"
+                    if shown.replace(tzinfo=None) != t
+                    else "happens twice (the clocks go back)"
+                )
+                return f"{t:%H:%M} on {t:%a %Y-%m-%d} {how} in {zone.key}"
+        a, b = (t.replace(tzinfo=zone).timestamp() for t in ends)
+        real = round((b - a) / 60)
+        if real != hi - lo:
+            return (
+                f"the clocks change in {zone.key} between {ends[0]:%H:%M} "
+                f"and {ends[1]:%H:%M} on {ends[0]:%a %Y-%m-%d}: "
+                f"{hi - lo} min by the clock are {real} min"
+            )
+        return None
+
     # --- calendar words ---------------------------------------------------
 
     def date_of(self, day: int) -> str:

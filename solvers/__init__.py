@@ -46,7 +46,7 @@ def _with_greedy_start(data: ProblemData, params: SolveParams) -> SolveParams:
     """
     if params.hint is not None or not params.warm_start:
         return params
-    if unsupported(data) is None:
+    if unsupported(data) is None and not data.published:
         return params
     started = time.perf_counter()
     hint = greedy.best_effort(data).visits

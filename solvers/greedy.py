@@ -1,6 +1,7 @@
 """First come, first served: the way coordinators plan by hand today.
 
-Locked visits first; then delegations in arrival order (earliest first
+Locked visits first, then a re-plan's published visits where they were;
+then delegations in arrival order (earliest first
 outing, ties by list order), each delegation's required requests before its
 other ones, each request in its list order; for a request, its sites in
 order (for a topic, the sites the delegation also names come last), the
@@ -26,9 +27,9 @@ from scheduler.problem.solution import PlannedVisit, Solution, Status
 from scheduler.problem.timeline import Blocker, Timeline
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
-    from scheduler.problem import ProblemData
+    from scheduler.problem import LockedData, ProblemData
     from scheduler.problem.solution import SolveParams
 
 Task = tuple[int, int]
@@ -124,6 +125,7 @@ def plan_in_order(data: ProblemData, tasks: Iterable[Task]) -> Plan:
     timeline = Timeline(data)
     served: set[Task] = set()
     broken = place_locked(data, timeline, served)
+    place_published(data, timeline, served)
     visits = list(timeline.visits)
     for d, j in tasks:
         if (d, j) in served:
@@ -145,20 +147,40 @@ def plan_in_order(data: ProblemData, tasks: Iterable[Task]) -> Plan:
 def place_locked(
     data: ProblemData, timeline: Timeline, served: set[Task]
 ) -> list[tuple[int, Blocker]]:
-    """Book the locked visits; each serves the request it suits best.
+    """Book the locked visits; each serves the request it suits best."""
+    return _book(data, data.locked, timeline, served, locked=True)
 
-    A locked visit serves, of its delegation's unserved requests its site
+
+def place_published(
+    data: ProblemData, timeline: Timeline, served: set[Task]
+) -> None:
+    """Book the published visits of a re-plan where they are, if they
+    still fit and serve a request: nothing placed is moved."""
+    _book(data, data.published, timeline, served, locked=False)
+
+
+def _book(
+    data: ProblemData,
+    fixed: Sequence[LockedData],
+    timeline: Timeline,
+    served: set[Task],
+    *,
+    locked: bool,
+) -> list[tuple[int, Blocker]]:
+    """Book visits fixed in place; each serves the request it suits best.
+
+    A fixed visit serves, of its delegation's unserved requests its site
     can serve, a required one first, then one no other site can serve,
-    then the most valuable.
+    then the most valuable. A published one serving none is not booked.
     """
     broken = []
-    for k, lock in enumerate(data.locked):
+    for k, lock in enumerate(fixed):
         fit = timeline.fit(
             lock.delegation,
             lock.site,
             lock.start,
             lock.presenter if lock.presenter >= 0 else None,
-            locked=True,
+            locked=locked,
         )
         if fit.visit is None:
             assert fit.blocker is not None
@@ -180,6 +202,8 @@ def place_locked(
             ),
             default=-1,
         )
+        if request < 0 and not locked:
+            continue
         visit = PlannedVisit(
             fit.visit.delegation,
             fit.visit.site,

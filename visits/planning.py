@@ -7,6 +7,7 @@ adds the live progress line and writes every output.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from dataclasses import replace
@@ -21,27 +22,45 @@ import solvers
 from exports import write_all
 from exports.i18n import as_lang
 from scheduler.build import Result, to_schedule
+from scheduler.changes import compare_schedules, counts
 from scheduler.compile import compile_instance
+from scheduler.errors import InputError, Problem
 from scheduler.files import check_folder, write_folder
 from scheduler.problem import Settings, SolveParams
+from visits.replanning import (
+    compile_replan,
+    load_previous,
+    reasons_for,
+    replan_record,
+    sort_previous,
+    with_declines,
+)
 from visits.screens import show_kept
 from whatif.scenario import load_instance
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from scheduler.changes import Change
+    from scheduler.files import Written
     from scheduler.model import Instance
-    from scheduler.problem import Progress
+    from scheduler.problem import ProblemData, Progress
 
 
 def plan_week(
     instance: Instance,
     solver: str = "cpsat",
     params: SolveParams | None = None,
+    data: ProblemData | None = None,
 ) -> Result:
-    """Plan a week: compile, solve, and map back to calendar times."""
+    """Plan a week: compile, solve, and map back to calendar times.
+
+    ``data``: the week already compiled (a re-plan adds its published
+    visits to it).
+    """
     started = time.perf_counter()
-    data = compile_instance(instance)
+    if data is None:
+        data = compile_instance(instance)
     solution = solvers.solve(data, solver, params)
     schedule = to_schedule(instance, data, solution, solver)
     return Result(
@@ -65,7 +84,11 @@ def _progress_text(best: Progress | None, started: float) -> Text:
 
 
 def solve_with_progress(
-    instance: Instance, solver: str, params: SolveParams, quiet: bool
+    instance: Instance,
+    solver: str,
+    params: SolveParams,
+    quiet: bool,
+    data: ProblemData | None = None,
 ) -> Result:
     """Solve in a worker thread so Ctrl-C stops the search, not the program.
 
@@ -81,7 +104,7 @@ def solve_with_progress(
 
     def run() -> None:
         try:
-            outcome.append(plan_week(instance, solver, params))
+            outcome.append(plan_week(instance, solver, params, data))
         except BaseException as exc:  # handed to the main thread
             outcome.append(exc)
         finally:
@@ -135,18 +158,7 @@ def plan_command(
     instance = load_instance(instance_path)
     result = solve_with_progress(instance, solver, params, quiet)
     if result.conflicts:
-        click.echo(
-            "error: the required requests cannot all be served; "
-            "no schedule written:",
-            err=True,
-        )
-        for conflict in result.conflicts:
-            click.echo(f"  - {conflict}", err=True)
-        click.echo(
-            "fix: drop `required` from one of them, lengthen a stay, "
-            "or free the resource named.",
-            err=True,
-        )
+        _show_conflicts(result)
         return 1
     schedule = result.schedule
     written = write_folder(
@@ -156,6 +168,27 @@ def plan_command(
         ),
         force=force,
     )
+    _show_summary(result, written, out)
+    return 0
+
+
+def _show_conflicts(result: Result, more: str = "") -> None:
+    click.echo(
+        "error: the required requests cannot all be served; "
+        "no schedule written:",
+        err=True,
+    )
+    for conflict in result.conflicts:
+        click.echo(f"  - {conflict}", err=True)
+    click.echo(
+        "fix: drop `required` from one of them, lengthen a stay, "
+        f"or free the resource named{more}.",
+        err=True,
+    )
+
+
+def _show_summary(result: Result, written: Written, out: Path) -> None:
+    schedule = result.schedule
     kpis = schedule.kpis
     click.echo(
         f"{result.status}: served value {kpis.get('served_value')} of "
@@ -167,4 +200,98 @@ def plan_command(
     )
     click.echo(f"wrote {len(written.paths)} files into {out}")
     show_kept(written)
+
+
+def replan_command(
+    instance_path: Path,
+    previous_dir: Path,
+    out: Path,
+    *,
+    max_changes: int | None,
+    solver: str,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    deterministic: bool,
+    lang: str | None,
+    log: bool,
+    quiet: bool,
+    force: bool = False,
+) -> int:
+    """Re-plan a published week with the fewest changes; write the new
+    plan with its updates and cancellations; the exit code for the CLI."""
+    settings = Settings(solver, time_limit, workers, seed, deterministic)
+    params = settings.params(log=log)
+    if _same_folder(previous_dir, out):
+        raise InputError(
+            [
+                Problem(
+                    str(out),
+                    "--out",
+                    "is the previous plan's folder; write the new plan "
+                    "into another folder (the previous one records what "
+                    "was sent)",
+                )
+            ]
+        )
+    previous = load_previous(previous_dir)
+    check_folder(out, force=force)
+    instance = with_declines(load_instance(instance_path), previous)
+    sorted_visits = sort_previous(instance, previous)
+    data = compile_replan(instance, sorted_visits.fitting, max_changes)
+    result = solve_with_progress(instance, solver, params, quiet, data)
+    if result.conflicts:
+        more = (
+            f", or allow more than --max-changes {max_changes}"
+            if max_changes is not None
+            else ""
+        )
+        _show_conflicts(result, more)
+        return 1
+    schedule = result.schedule
+    changes = compare_schedules(previous.schedule, schedule)
+    before = int(previous.schedule.kpis.get("served_value", 0) or 0)
+    after = int(schedule.kpis.get("served_value", 0) or 0)
+    reasons = reasons_for(
+        changes, sorted_visits.forced, previous.schedule, before, after
+    )
+    record = replan_record(
+        previous, changes, reasons, before, after, max_changes
+    )
+
+    def write(folder: Path) -> list[Path]:
+        paths = write_all(schedule, instance, folder, lang=as_lang(lang))
+        path = folder / "replan.json"
+        path.write_text(
+            json.dumps(record, indent=2, ensure_ascii=False) + "\n",
+            encoding="utf-8",
+        )
+        return [*paths, path]
+
+    written = write_folder(out, write, force=force)
+    _show_summary(result, written, out)
+    _show_changes(changes, reasons, before, after)
     return 0
+
+
+def _same_folder(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def _show_changes(
+    changes: list[Change], reasons: dict[str, str], before: int, after: int
+) -> None:
+    n = counts(changes)
+    click.echo(
+        f"published visits: {n['kept']} kept, {n['moved']} moved, "
+        f"{n['presenter']} with another presenter, {n['cancelled']} "
+        f"cancelled, {n['added']} added; served value {before} → {after}"
+    )
+    for change in changes:
+        if change.changed:
+            click.echo(
+                f"  {change.kind:9} {change.visit}: {reasons[change.visit]}"
+            )

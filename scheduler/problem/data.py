@@ -103,6 +103,11 @@ class ProblemData:
     travel: tuple[tuple[int, ...], ...]
     vehicles: tuple[VehicleData, ...]
     locked: tuple[LockedData, ...] = ()
+    published: tuple[LockedData, ...] = ()
+    """Visits of the plan already sent out (``visits replan``) that still
+    fit the week: each is kept where it is unless moving it serves more."""
+    max_changes: int | None = None
+    """At most this many ``published`` visits may move or go; None: any."""
     _cache: dict[object, object] = field(
         default_factory=dict, compare=False, repr=False
     )

@@ -27,6 +27,7 @@ from solvers.cpsat.constraints.presenters import add_presenters
 from solvers.cpsat.constraints.requests import add_requests
 from solvers.cpsat.constraints.routes import add_routes
 from solvers.cpsat.constraints.site_capacity import add_site_capacity
+from solvers.cpsat.constraints.stability import add_stability
 from solvers.cpsat.constraints.vehicles import add_vehicles
 from solvers.cpsat.constraints.visit_days import add_visit_days
 from solvers.cpsat.declare import make_variables
@@ -153,8 +154,10 @@ def build(
         add_aggregates(model, data, vars)
         if caps:
             add_value_caps(model, vars, caps)
-    # 12. Objective: value, then travel, then presenter balance.
-    goal = set_objective(model, data, vars) if objective else None
+    # 12. Re-plan: published visits kept, at most max_changes not.
+    kept = add_stability(model, data, vars, fixed) if data.published else []
+    # 13. Objective: value, then changes, travel, presenter balance.
+    goal = set_objective(model, data, vars, kept) if objective else None
     return Built(data, model, vars, goal, time.perf_counter() - started)
 
 

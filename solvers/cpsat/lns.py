@@ -7,7 +7,7 @@ other visit where it is (holding its site, presenter and vehicles), and
 re-plans the freed delegations' whole week with the exact model
 (``build(data, delegations=..., fixed=...)``), warm-started from their
 current visits. A step is kept when it serves more value, or as much with
-no more travel. Freed groups are chosen around one delegation: those out
+no more changes to published visits (a re-plan) and no more travel. Freed groups are chosen around one delegation: those out
 on the same days and wanting the same sites, departments or vehicles.
 """
 
@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 from solvers.cpsat.callbacks import stop_on
+from solvers.cpsat.constraints.stability import changed_count
 from solvers.cpsat.engine import new_solver
 from solvers.cpsat.formulation import build, extract
 from solvers.cpsat.hints import add_hints
@@ -56,13 +57,19 @@ presenters and sites are shared day by day)."""
 
 @dataclass(frozen=True)
 class Score:
-    """What a schedule is worth: served value, then travel minutes."""
+    """What a schedule is worth: served value, then published visits
+    changed (a re-plan), then travel minutes."""
 
     value: int
     travel: int
+    changes: int = 0
 
     def at_least(self, other: Score) -> bool:
-        return (self.value, -self.travel) >= (other.value, -other.travel)
+        return (self.value, -self.changes, -self.travel) >= (
+            other.value,
+            -other.changes,
+            -other.travel,
+        )
 
 
 def score(data: ProblemData, visits: Sequence[PlannedVisit]) -> Score:
@@ -71,7 +78,9 @@ def score(data: ProblemData, visits: Sequence[PlannedVisit]) -> Score:
         for v in visits
         if v.request >= 0
     )
-    return Score(value, travel_minutes(data, visits))
+    return Score(
+        value, travel_minutes(data, visits), changed_count(data, visits)
+    )
 
 
 def travel_minutes(data: ProblemData, visits: Sequence[PlannedVisit]) -> int:

@@ -1,18 +1,22 @@
-"""The objective: served value, then travel, then presenter balance.
+"""The objective: served value, then changes, travel, presenter balance.
 
 The only place that builds the objective. One weighted sum keeps the
 SPEC's lexicographic order provably:
 
-    maximize  W_value·value − W_travel·travel − balance
+    maximize  W_value·value − W_change·changes − W_travel·travel − balance
 
 value   = Σ value(d, j)·x(d, j, s)
+changes = Σ (1 − kept(p)) over the published visits of a re-plan
+          (``constraints/stability.py``; 0 for a first plan)
 travel  = Σ travel(arc)·arc over every route arc (lodging legs included)
 balance = Σ_department max_{p in department} #visits hosted by p
 
-with 0 ≤ balance ≤ B and 0 ≤ travel ≤ T (bounds computed from the model),
-W_travel = B + 1 and W_value = W_travel·T + B + 1. One unit of value
-outweighs any change of travel and balance, and one minute of travel any
-change of balance.
+with 0 ≤ balance ≤ B, 0 ≤ travel ≤ T and 0 ≤ changes ≤ C (bounds computed
+from the model), W_travel = B + 1, W_change = W_travel·T + B + 1 and
+W_value = W_change·C + W_travel·T + B + 1. One unit of value outweighs any
+number of changes (a re-plan moves a published visit only to serve more),
+one change any travel and balance, and one minute of travel any change
+of balance.
 
 ``solve`` may also go in two lexicographic phases: the served value alone,
 then travel and balance with the value held (``value_only``,
@@ -31,6 +35,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from ortools.sat.python import cp_model
 
     from scheduler.problem import ProblemData
@@ -42,11 +48,12 @@ class Objective:
     value: Expr
     travel: Expr
     secondary: Expr
-    """W_travel·travel + balance: what follows the served value."""
+    """W_change·changes + W_travel·travel + balance: what follows the
+    served value."""
     value_weight: int
     travel_weight: int
     slack: int
-    """W_travel·T + B: the most the secondary terms can weigh."""
+    """W_change·C + W_travel·T + B: the most the secondary terms weigh."""
     requested: int
     """Σ value over the delegations' requests: a trivial bound."""
     busiest: dict[int, cp_model.IntVar]
@@ -76,7 +83,10 @@ class Objective:
 
 
 def set_objective(
-    model: cp_model.CpModel, data: ProblemData, vars: Variables
+    model: cp_model.CpModel,
+    data: ProblemData,
+    vars: Variables,
+    kept: Sequence[cp_model.IntVar] = (),
 ) -> Objective:
     """Build the objective's terms and set the weighted sum on the model."""
     value = sum(a.value * a.literal for a in vars.assignments)
@@ -115,17 +125,19 @@ def set_objective(
         most_balance += most
     balance = sum(busiest.values())
 
+    changes = sum(1 - k for k in kept)
     travel_weight = most_balance + 1
-    slack = travel_weight * most_travel + most_balance
+    change_weight = travel_weight * most_travel + most_balance + 1
+    slack = change_weight * len(kept) + travel_weight * most_travel
+    slack += most_balance
     value_weight = slack + 1
-    model.maximize(value_weight * value - travel_weight * travel - balance)
     requested = sum(
         data.delegations[d].requested_value for d in vars.delegations
     )
     objective = Objective(
         value=value,
         travel=travel,
-        secondary=travel_weight * travel + balance,
+        secondary=change_weight * changes + travel_weight * travel + balance,
         value_weight=value_weight,
         travel_weight=travel_weight,
         slack=slack,

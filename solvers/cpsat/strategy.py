@@ -121,7 +121,8 @@ def solve(data: ProblemData, params: SolveParams) -> Solution:
             wall_s=time.perf_counter() - started,
         )
     large = _candidate_visits(data) > LNS_FROM_VISITS
-    tour_like = unsupported(data) is None
+    # The tour model and routing engine know nothing of published visits.
+    tour_like = unsupported(data) is None and not data.published
     routing = RoutingModel.build(data) if tour_like else None
     races = (
         _routing_races(routing, params, clock)

@@ -20,6 +20,7 @@ from visits.cli.options import (
     solver_options,
     user_errors,
 )
+from visits.cli.replan import replan
 from visits.cli.whatif import whatif
 from visits.planning import plan_command
 from visits.screens import show_broken_rules, show_check, show_kept
@@ -173,3 +174,4 @@ def export(
 
 
 main.add_command(whatif)
+main.add_command(replan)

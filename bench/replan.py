@@ -3,8 +3,8 @@
 The week (default: the committed peak week) is planned with CP-SAT and
 taken as published. Then a share of its delegations change (default 5 %,
 in turn: one leaves, one's stay shifts by a day, a new one arrives) and
-the changed week is planned three ways: ``replan`` with CP-SAT, ``replan``
-with greedy, and from scratch with CP-SAT (what a coordinator gets today
+the changed week is planned four ways: ``replan`` with CP-SAT (also with
+``--max-changes 0``), ``replan`` with greedy, and from scratch with CP-SAT (what a coordinator gets today
 by planning again). Each is judged (``scheduler.check``) and compared
 with the published plan visit by visit (``scheduler.changes``).
 
@@ -125,7 +125,8 @@ def measure(
     data = None
     if method.startswith("replan"):
         fitting = sort_previous(week, Previous(Path("."), published)).fitting
-        data = compile_replan(week, fitting, None)
+        bound = 0 if method.endswith("max-changes 0") else None
+        data = compile_replan(week, fitting, bound)
     result = plan_week(week, solver, replace(params, progress=heard), data)
     wall = time.perf_counter() - started
     schedule = result.schedule
@@ -160,7 +161,12 @@ def main(
     if tsv.exists():
         tsv.unlink()
     rows = []
-    for method in ("replan cpsat", "replan greedy", "from scratch cpsat"):
+    for method in (
+        "replan cpsat",
+        "replan cpsat max-changes 0",
+        "replan greedy",
+        "from scratch cpsat",
+    ):
         row = {
             "week": week,
             "changed": len(notes),

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from scheduler.errors import InputError
-from scheduler.model import Department, Instance
+from scheduler.model import Department, Instance, LockedVisit
 from tests.factories import (
     MONDAY,
     make_catalog,
@@ -433,6 +433,37 @@ def test_errors_inside_the_added_file_name_that_file(tmp_path: Path) -> None:
 
 
 # --- sites --------------------------------------------------------------------
+
+
+def test_remove_delegations_takes_them_and_their_locks(
+    tmp_path: Path,
+) -> None:
+    lock = LockedVisit(
+        delegation="d2",
+        site="s2",
+        start=dt.datetime.combine(MONDAY, dt.time(9)),
+    )
+    week = base_instance().model_copy(update={"locked": [lock]})
+    write_week(tmp_path, week)
+    path = tmp_path / "scenario.yaml"
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "base": "week.yaml",
+                "changes": [{"change": "remove_delegations", "ids": ["d2"]}],
+            }
+        )
+    )
+    assert load_instance(tmp_path / "week.yaml").locked
+    instance = load_instance(path)
+    assert [d.id for d in instance.delegations] == ["d1"]
+    assert instance.locked == []
+
+
+def test_remove_delegations_refuses_an_unknown_id(tmp_path: Path) -> None:
+    got = error(tmp_path, [{"change": "remove_delegations", "ids": ["d3"]}])
+    assert got[0] == "changes[0].ids[0]"
+    assert 'unknown delegation "d3"' in got[1]
 
 
 def test_close_site_on_dates(tmp_path: Path) -> None:

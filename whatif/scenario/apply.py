@@ -14,6 +14,7 @@ from whatif.scenario.catalog import (
 from whatif.scenario.demand import (
     add_delegations,
     read_delegations,
+    remove_delegations,
     scale_demand,
 )
 from whatif.scenario.horizon import change_horizon
@@ -23,6 +24,7 @@ from whatif.scenario.schema import (
     ChangeSite,
     ChangeVehicles,
     CloseSite,
+    RemoveDelegations,
     RemovePresenters,
     ScaleDemand,
 )
@@ -49,6 +51,8 @@ def apply_change(
         return add_delegations(
             instance, read_delegations(change.file, source), source
         )
+    if isinstance(change, RemoveDelegations):
+        return remove_delegations(instance, change.ids, source)
     if isinstance(change, CloseSite):
         return close_site(instance, change.site, change.dates, source)
     if isinstance(change, ChangeSite):

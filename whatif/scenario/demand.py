@@ -230,3 +230,28 @@ def add_delegations(
     return instance.model_copy(
         update={"delegations": [*instance.delegations, *new]}
     )
+
+
+def remove_delegations(
+    instance: Instance, ids: list[str], source: Source
+) -> Instance:
+    """The week without the delegations that cancelled, and their locks.
+    An id the week does not have is refused: a typo would cancel nobody."""
+    known = {d.id for d in instance.delegations}
+    for k, delegation_id in enumerate(ids):
+        if delegation_id not in known:
+            raise source.problem(
+                f"ids[{k}]",
+                unknown("delegation", delegation_id, sorted(known)),
+            )
+    gone = set(ids)
+    return instance.model_copy(
+        update={
+            "delegations": [
+                d for d in instance.delegations if d.id not in gone
+            ],
+            "locked": [
+                lock for lock in instance.locked if lock.delegation not in gone
+            ],
+        }
+    )

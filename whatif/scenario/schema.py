@@ -54,6 +54,13 @@ class AddDelegations(_Change):
     )
 
 
+class RemoveDelegations(_Change):
+    """Delegations that cancel, by id (their locked visits go with them)."""
+
+    change: Literal["remove_delegations"]
+    ids: list[str] = Field(min_length=1)
+
+
 class CloseSite(_Change):
     change: Literal["close_site"]
     site: str
@@ -119,6 +126,7 @@ class ChangeHorizon(_Change):
 Change = (
     ScaleDemand
     | AddDelegations
+    | RemoveDelegations
     | CloseSite
     | ChangeSite
     | RemovePresenters
@@ -129,6 +137,7 @@ Change = (
 CHANGES: dict[str, type[_Change]] = {
     "scale_demand": ScaleDemand,
     "add_delegations": AddDelegations,
+    "remove_delegations": RemoveDelegations,
     "close_site": CloseSite,
     "site": ChangeSite,
     "remove_presenters": RemovePresenters,

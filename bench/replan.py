@@ -132,7 +132,8 @@ def measure(
     result = plan_week(week, solver, replace(params, progress=heard), data)
     wall = time.perf_counter() - started
     schedule = result.schedule
-    n = counts(compare_schedules(published, schedule))
+    changes = counts(compare_schedules(published, schedule))
+    n = {str(kind): count for kind, count in changes.items()}
     return {
         "method": method,
         "served_value": served_value(week, schedule),

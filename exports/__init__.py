@@ -2,7 +2,9 @@
 
 ``write_all`` writes, into one folder, what ``visits plan`` and
 ``visits export`` promise (SPEC "Interfaces"): schedule.json, schedule.csv,
-schedule.xlsx, report.html and ics/{presenters,departments,delegations}.
+schedule.xlsx, report.html and ics/{presenters,departments,delegations};
+and for sending, ledger.json (what is published, with sequence numbers)
+and changes/ (only what must be sent: ``exports.itip``).
 Every writer is a pure function of (schedule, instance) and the time stamp
 passed in; only ``write_all`` reads the clock, and only when not given one.
 """
@@ -15,14 +17,18 @@ from typing import TYPE_CHECKING
 from exports.excel import write_excel
 from exports.html import write_html
 from exports.ical import write_ical
+from exports.itip import write_changes
 from exports.json_csv import write_csv, write_json
 from scheduler.errors import InputError, Problem
+from scheduler.ledger import FILE as LEDGER_FILE
+from scheduler.ledger import next_ledger
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from pathlib import Path
 
     from exports.i18n import Lang
+    from scheduler.ledger import Ledger
     from scheduler.model import Instance, Schedule
 
 __all__ = ["schedule_problems", "write_all"]
@@ -35,7 +41,8 @@ def write_all(
     *,
     lang: Lang | None = None,
     stamp: dt.datetime | None = None,
-    sequences: Mapping[str, int] | None = None,
+    previous: Ledger | None = None,
+    reasons: Mapping[str, str] | None = None,
     source: str = "schedule",
 ) -> list[Path]:
     """Write every output into ``out_dir``; return the paths written.
@@ -48,8 +55,13 @@ def write_all(
         Spanish if it speaks it, else English.
     stamp
         DTSTAMP of the invites and the report's date; default now (UTC).
-    sequences
-        SEQUENCE per visit id for re-planned invites; default 0.
+    previous
+        The ledger of what was published before (a re-plan): the invites
+        carry its sequence numbers, moved on where a visit changed, and
+        ``changes/`` holds only what must be sent; None: a first plan,
+        every invite in ``changes/``.
+    reasons
+        Why each visit changed (visit id → words), shown in the updates.
     source
         The schedule's file name, for error messages.
 
@@ -65,6 +77,12 @@ def write_all(
     stamp = stamp or dt.datetime.now(dt.UTC)
     out_dir.mkdir(parents=True, exist_ok=True)
     staff: Lang = lang or "es"
+    ledger = next_ledger(previous, schedule, instance)
+    sequences = ledger.sequences()
+    ledger_path = out_dir / LEDGER_FILE
+    ledger_path.write_text(
+        ledger.model_dump_json(indent=2) + "\n", encoding="utf-8"
+    )
     return [
         write_json(schedule, instance, out_dir / "schedule.json"),
         write_csv(schedule, instance, out_dir / "schedule.csv"),
@@ -84,6 +102,17 @@ def write_all(
             stamp=stamp,
             sequences=sequences,
         ),
+        *write_changes(
+            previous,
+            ledger,
+            schedule,
+            instance,
+            out_dir,
+            lang=lang,
+            stamp=stamp,
+            reasons=reasons,
+        ),
+        ledger_path,
     ]
 
 

@@ -44,6 +44,22 @@ WORDS: dict[str, dict[Lang, str]] = {
         "en": "Hosted visits — {name}",
     },
     "calendar_delegation": {"es": "Agenda — {name}", "en": "Agenda — {name}"},
+    "cancelled_summary": {
+        "es": "Cancelada: {delegation} — {site}",
+        "en": "Cancelled: {delegation} — {site}",
+    },
+    "change_reason": {"es": "Cambio: {reason}", "en": "Change: {reason}"},
+    "changes_added": {
+        "es": "{n} visita(s) nueva(s)",
+        "en": "{n} new visit(s)",
+    },
+    "changes_moved": {"es": "{n} cambiada(s) de hora", "en": "{n} moved"},
+    "changes_presenter": {
+        "es": "{n} con otro presentador",
+        "en": "{n} with another presenter",
+    },
+    "changes_cancelled": {"es": "{n} cancelada(s)", "en": "{n} cancelled"},
+    "changes_agenda": {"es": "agenda actualizada", "en": "agenda updated"},
     # description lines
     "delegation": {"es": "Delegación", "en": "Delegation"},
     "organization": {"es": "Organización", "en": "Organization"},

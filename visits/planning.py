@@ -26,6 +26,7 @@ from scheduler.changes import compare_schedules, counts
 from scheduler.compile import compile_instance
 from scheduler.errors import InputError, Problem
 from scheduler.files import check_folder, write_folder
+from scheduler.ledger import folder_ledger, next_ledger
 from scheduler.problem import Settings, SolveParams
 from visits.replanning import (
     compile_replan,
@@ -259,8 +260,20 @@ def replan_command(
         previous, changes, reasons, before, after, max_changes
     )
 
+    # A plan folder from before ledgers: what it holds was published.
+    ledger = folder_ledger(previous_dir) or next_ledger(
+        None, previous.schedule, instance
+    )
+
     def write(folder: Path) -> list[Path]:
-        paths = write_all(schedule, instance, folder, lang=as_lang(lang))
+        paths = write_all(
+            schedule,
+            instance,
+            folder,
+            lang=as_lang(lang),
+            previous=ledger,
+            reasons=reasons,
+        )
         path = folder / "replan.json"
         path.write_text(
             json.dumps(record, indent=2, ensure_ascii=False) + "\n",

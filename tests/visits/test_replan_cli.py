@@ -105,6 +105,15 @@ def test_a_delegation_that_leaves_is_cancelled_and_nothing_else_moves(
     reasons = {c["reason"] for c in record["changes"]}
     assert reasons == {"delegation kr-seoul left"}
     assert "delegation kr-seoul left" in result.output
+    out = tmp_path / "out"
+    ledger = json.loads((out / "ledger.json").read_text())
+    assert ledger["revision"] == 1
+    assert {
+        k for k, e in ledger["visits"].items() if e["status"] == "cancelled"
+    } == seoul
+    index = json.loads((out / "changes" / "index.json").read_text())
+    assert {v for m in index["messages"] for v in m["visits"]} == seoul
+    assert {m["method"] for m in index["messages"]} == {"CANCEL", "PUBLISH"}
 
 
 def test_a_site_closed_on_a_day_moves_only_its_visit(

@@ -43,6 +43,7 @@ def write_all(
     stamp: dt.datetime | None = None,
     previous: Ledger | None = None,
     reasons: Mapping[str, str] | None = None,
+    replies: Mapping[str, str] | None = None,
     source: str = "schedule",
 ) -> list[Path]:
     """Write every output into ``out_dir``; return the paths written.
@@ -62,6 +63,9 @@ def write_all(
         every invite in ``changes/``.
     reasons
         Why each visit changed (visit id → words), shown in the updates.
+    replies
+        Presenters' answers (visit id → ACCEPTED, DECLINED, TENTATIVE),
+        shown in the report and Excel; a visit not in it awaits one.
     source
         The schedule's file name, for error messages.
 
@@ -86,13 +90,20 @@ def write_all(
     return [
         write_json(schedule, instance, out_dir / "schedule.json"),
         write_csv(schedule, instance, out_dir / "schedule.csv"),
-        write_excel(schedule, instance, out_dir / "schedule.xlsx", lang=staff),
+        write_excel(
+            schedule,
+            instance,
+            out_dir / "schedule.xlsx",
+            lang=staff,
+            replies=replies,
+        ),
         write_html(
             schedule,
             instance,
             out_dir / "report.html",
             lang=staff,
             stamp=stamp,
+            replies=replies,
         ),
         *write_ical(
             schedule,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from exports.i18n import Lang, kpi_label, word
+from exports.i18n import Lang, kpi_label, reply_word, word
 from exports.tables import (
     is_share,
     kpi_rows,
@@ -25,6 +25,7 @@ from exports.tables import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from pathlib import Path
 
     from openpyxl.worksheet.worksheet import Worksheet
@@ -57,6 +58,7 @@ VISIT_COLUMNS = (
     "request",
     "travel_minutes",
     "vehicle_pool",
+    "reply",
 )
 UNSERVED_COLUMNS = (
     "delegation",
@@ -71,14 +73,17 @@ UNSERVED_COLUMNS = (
 
 
 def sheet_frames(
-    schedule: Schedule, instance: Instance, lang: Lang
+    schedule: Schedule,
+    instance: Instance,
+    lang: Lang,
+    replies: Mapping[str, str] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Each sheet's table, headers in ``lang``, in SPEC order."""
 
     def w(key: str) -> str:
         return word(key, lang)
 
-    table = _visits_table(schedule, instance, lang)
+    table = _visits_table(schedule, instance, lang, replies or {})
     columns = list(table.columns)
 
     def view(first: list[str], order: list[str]) -> pd.DataFrame:
@@ -109,7 +114,10 @@ def sheet_frames(
 
 
 def _visits_table(
-    schedule: Schedule, instance: Instance, lang: Lang
+    schedule: Schedule,
+    instance: Instance,
+    lang: Lang,
+    replies: Mapping[str, str],
 ) -> pd.DataFrame:
     rows = [
         (
@@ -125,6 +133,7 @@ def _visits_table(
             request_text(instance, r.delegation, r.request, lang),
             r.travel_minutes_before,
             r.vehicle_pool,
+            reply_word(replies.get(r.id), lang) if r.presenter_name else "",
         )
         for r in visit_rows(schedule, instance)
     ]
@@ -153,9 +162,14 @@ def _unserved_table(
 
 
 def write_excel(
-    schedule: Schedule, instance: Instance, path: Path, *, lang: Lang
+    schedule: Schedule,
+    instance: Instance,
+    path: Path,
+    *,
+    lang: Lang,
+    replies: Mapping[str, str] | None = None,
 ) -> Path:
-    frames = sheet_frames(schedule, instance, lang)
+    frames = sheet_frames(schedule, instance, lang, replies)
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for name, frame in frames.items():
             frame.to_excel(writer, sheet_name=name, index=False)

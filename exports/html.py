@@ -21,7 +21,7 @@ from jinja2 import (
 )
 
 from exports.agenda import AgendaItem, delegation_days
-from exports.i18n import Lang, kpi_label, long_date, word
+from exports.i18n import Lang, kpi_label, long_date, reply_word, word
 from exports.tables import (
     is_share,
     kpi_rows,
@@ -31,6 +31,7 @@ from exports.tables import (
 
 if TYPE_CHECKING:
     import datetime as dt
+    from collections.abc import Mapping
     from pathlib import Path
 
     from scheduler.model import Delegation, Instance, Schedule
@@ -200,7 +201,11 @@ def _item_text(item: AgendaItem, lang: Lang) -> str:
 
 
 def report_context(
-    schedule: Schedule, instance: Instance, lang: Lang, stamp: dt.datetime
+    schedule: Schedule,
+    instance: Instance,
+    lang: Lang,
+    stamp: dt.datetime,
+    replies: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Everything the template shows, already in words and pixels."""
     catalog = instance.catalog
@@ -256,6 +261,7 @@ def report_context(
                 lang,
                 sites,
                 presenters,
+                replies,
             )
             for d in instance.delegations
         ],
@@ -347,6 +353,7 @@ def _agenda_view(
     lang: Lang,
     sites: dict[str, Any],
     presenters: dict[str, Any],
+    replies: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     rows_by_day = []
     for date, items in days.items():
@@ -358,7 +365,10 @@ def _agenda_view(
                 place = item.site.address or item.site.name
                 presenter = presenters.get(item.visit.presenter or "")
                 who = (
-                    presenter.name if presenter else word("self_guided", lang)
+                    f"{presenter.name} "
+                    f"({reply_word((replies or {}).get(item.visit.id), lang)})"
+                    if presenter
+                    else word("self_guided", lang)
                 )
             elif item.kind == "transfer":
                 minutes = int((item.end - item.start).total_seconds() // 60)
@@ -455,10 +465,17 @@ def _environment() -> Environment:
 
 
 def render_report(
-    schedule: Schedule, instance: Instance, *, lang: Lang, stamp: dt.datetime
+    schedule: Schedule,
+    instance: Instance,
+    *,
+    lang: Lang,
+    stamp: dt.datetime,
+    replies: Mapping[str, str] | None = None,
 ) -> str:
     template = _environment().get_template("report.html.j2")
-    return template.render(**report_context(schedule, instance, lang, stamp))
+    return template.render(
+        **report_context(schedule, instance, lang, stamp, replies)
+    )
 
 
 def write_html(
@@ -468,9 +485,12 @@ def write_html(
     *,
     lang: Lang,
     stamp: dt.datetime,
+    replies: Mapping[str, str] | None = None,
 ) -> Path:
     path.write_text(
-        render_report(schedule, instance, lang=lang, stamp=stamp),
+        render_report(
+            schedule, instance, lang=lang, stamp=stamp, replies=replies
+        ),
         encoding="utf-8",
     )
     return path

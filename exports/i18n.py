@@ -60,6 +60,11 @@ WORDS: dict[str, dict[Lang, str]] = {
     },
     "changes_cancelled": {"es": "{n} cancelada(s)", "en": "{n} cancelled"},
     "changes_agenda": {"es": "agenda actualizada", "en": "agenda updated"},
+    "reply": {"es": "Respuesta", "en": "Reply"},
+    "reply_accepted": {"es": "aceptó", "en": "accepted"},
+    "reply_declined": {"es": "rechazó", "en": "declined"},
+    "reply_tentative": {"es": "tentativo", "en": "tentative"},
+    "reply_awaiting": {"es": "sin respuesta", "en": "awaiting reply"},
     # description lines
     "delegation": {"es": "Delegación", "en": "Delegation"},
     "organization": {"es": "Organización", "en": "Organization"},
@@ -262,6 +267,12 @@ def word(key: str, lang: Lang, **fields: object) -> str:
     """The entry ``key`` in ``lang``, with ``{fields}`` filled in."""
     text = WORDS[key][lang]
     return text.format(**fields) if fields else text
+
+
+def reply_word(partstat: str | None, lang: Lang) -> str:
+    """A presenter's answer to an invite, in words; None: none yet."""
+    key = f"reply_{(partstat or 'awaiting').lower()}"
+    return word(key if key in WORDS else "reply_awaiting", lang)
 
 
 def kpi_label(key: str, lang: Lang) -> str:

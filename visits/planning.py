@@ -36,6 +36,7 @@ from visits.replanning import (
     sort_previous,
     with_declines,
 )
+from visits.replies import read_recorded
 from visits.screens import show_kept
 from whatif.scenario import load_instance
 
@@ -265,6 +266,14 @@ def replan_command(
         None, previous.schedule, instance
     )
 
+    # An answer to an invite that does not change still holds.
+    unchanged = {c.visit for c in changes if c.kind == "kept"}
+    carried = {
+        key: record
+        for key, record in read_recorded(previous_dir).items()
+        if key in unchanged
+    }
+
     def write(folder: Path) -> list[Path]:
         paths = write_all(
             schedule,
@@ -273,7 +282,20 @@ def replan_command(
             lang=as_lang(lang),
             previous=ledger,
             reasons=reasons,
+            replies={
+                key: str(r.get("partstat", ""))
+                for key, r in carried.items()
+                if not r.get("stale", False)
+            },
         )
+        if carried:
+            kept = folder / "replies.json"
+            kept.write_text(
+                json.dumps({"version": 1, "replies": carried}, indent=2)
+                + "\n",
+                encoding="utf-8",
+            )
+            paths.append(kept)
         path = folder / "replan.json"
         path.write_text(
             json.dumps(record, indent=2, ensure_ascii=False) + "\n",

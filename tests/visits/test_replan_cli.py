@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from click.testing import CliRunner
+from icalendar import Calendar, Event, vCalAddress
 
 from scheduler.check import violations
 from scheduler.loading import load_schedule
@@ -140,24 +142,22 @@ def test_a_declined_invite_changes_that_visit_only(
     visit = next(v for v in before.visits if v.presenter is not None)
     previous = tmp_path / "previous"
     previous.mkdir()
-    for f in published.iterdir():
-        if f.is_file():
-            (previous / f.name).write_bytes(f.read_bytes())
-    (previous / "replies.json").write_text(
-        json.dumps(
-            {
-                "version": 1,
-                "replies": {
-                    visit.id: {
-                        "attendee": "x@example.org",
-                        "partstat": "DECLINED",
-                        "sequence": 0,
-                        "stale": False,
-                    }
-                },
-            }
-        )
-    )
+    shutil.copytree(published, previous, dirs_exist_ok=True)
+    answer = Calendar()
+    answer.add("prodid", "-//presenter//mail//EN")
+    answer.add("version", "2.0")
+    answer.add("method", "REPLY")
+    event = Event()
+    event.add("uid", f"{visit.id}@visits.aci-medellin")
+    event.add("sequence", 0)
+    who = vCalAddress("mailto:presenter@example.org")
+    who.params["PARTSTAT"] = "DECLINED"
+    event.add("attendee", who)
+    answer.add_component(event)
+    reply = tmp_path / "reply.ics"
+    reply.write_bytes(answer.to_ical())
+    recorded = run("replies", str(previous), str(reply))
+    assert recorded.exit_code == 0, recorded.output
     _, after, record = replan(WEEKS / "example.yaml", previous, tmp_path / "o")
     assert set(kinds(record)) == {visit.id}
     (change,) = record["changes"]

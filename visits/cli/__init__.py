@@ -12,6 +12,7 @@ from exports.i18n import as_lang
 from scheduler.errors import InputError
 from scheduler.files import check_folder, write_folder
 from scheduler.generate import MAX_GENERATED, generate_week_file
+from scheduler.ledger import folder_ledger
 from scheduler.loading import load_schedule
 from scheduler.reasons import warnings
 from visits.cli.options import (
@@ -20,9 +21,11 @@ from visits.cli.options import (
     solver_options,
     user_errors,
 )
+from visits.cli.publish import publish, replies
 from visits.cli.replan import replan
 from visits.cli.whatif import whatif
 from visits.planning import plan_command
+from visits.replies import answers
 from visits.screens import show_broken_rules, show_check, show_kept
 from whatif.scenario import load_instance
 
@@ -165,6 +168,8 @@ def export(
             loaded,
             folder,
             lang=as_lang(lang),
+            previous=folder_ledger(schedule_json.parent),
+            replies=answers(schedule_json.parent),
             source=str(schedule_json),
         ),
         force=force,
@@ -175,3 +180,5 @@ def export(
 
 main.add_command(whatif)
 main.add_command(replan)
+main.add_command(publish)
+main.add_command(replies)

@@ -15,6 +15,7 @@ from scheduler.generate import MAX_GENERATED, generate_week_file
 from scheduler.ledger import folder_ledger
 from scheduler.loading import load_schedule
 from scheduler.reasons import warnings
+from visits.cli.diff import diff
 from visits.cli.options import (
     SEED,
     force_option,
@@ -182,3 +183,4 @@ main.add_command(whatif)
 main.add_command(replan)
 main.add_command(publish)
 main.add_command(replies)
+main.add_command(diff)

@@ -83,6 +83,31 @@ def parse_requests(text: str) -> list[dict[str, Any]]:
     return requests
 
 
+YES = ("true", "yes", "y", "1", "si", "sí", "s")
+NO = ("false", "no", "n", "0")
+
+
+class CellError(ValueError):
+    """A cell the portal row cannot hold, with its column."""
+
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(message)
+        self.column = column
+
+
+def yes_no(text: str, column: str) -> bool:
+    """A portal yes/no cell; anything else is refused, never guessed."""
+    word = text.strip().lower()
+    if word in YES:
+        return True
+    if word in NO:
+        return False
+    raise CellError(
+        column,
+        f'"{text}" is not yes or no; write one of {", ".join(YES + NO)}',
+    )
+
+
 def _csv_row(row: dict[str, str]) -> dict[str, Any]:
     """A portal row as a delegation mapping; pydantic checks the values."""
 
@@ -111,12 +136,8 @@ def _csv_row(row: dict[str, str]) -> dict[str, Any]:
         if get(key):
             data[key] = get(key)
     if get("accessible_only"):
-        data["accessible_only"] = get("accessible_only").lower() in (
-            "1",
-            "true",
-            "yes",
-            "si",
-            "sí",
+        data["accessible_only"] = yes_no(
+            get("accessible_only"), "accessible_only"
         )
     lunch: dict[str, Any] = {}
     if get("lunch_window"):
@@ -142,10 +163,24 @@ def read_delegations_csv(path: Path) -> CsvDelegations:
     """Every row as a delegation, or one ``InputError`` with each problem."""
     text = read_text(path)
     reader = csv.DictReader(text.splitlines(keepends=True))
-    columns = set(reader.fieldnames or ())
+    names = [name.strip() for name in reader.fieldnames or ()]
+    reader.fieldnames = names
+    columns = set(names)
     missing = [c for c in REQUIRED_CSV_COLUMNS if c not in columns]
     unknown = sorted(columns - set(CSV_COLUMNS))
     problems = []
+    seen: dict[str, int] = {}
+    for k, name in enumerate(names, start=1):
+        first = seen.setdefault(name.casefold(), k)
+        if first != k:
+            problems.append(
+                Problem(
+                    str(path),
+                    "header",
+                    f'column "{name}" appears twice (columns {first} and '
+                    f"{k}); keep one, the portal writes each column once",
+                )
+            )
     if missing:
         problems.append(
             Problem(
@@ -181,7 +216,8 @@ def read_delegations_csv(path: Path) -> CsvDelegations:
         try:
             data = _csv_row(row)
         except ValueError as exc:
-            problems.append(Problem(str(path), f"{where}.requests", str(exc)))
+            field = exc.column if isinstance(exc, CellError) else "requests"
+            problems.append(Problem(str(path), f"{where}.{field}", str(exc)))
             continue
         try:
             delegations.append(Delegation.model_validate(data))

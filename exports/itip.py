@@ -103,8 +103,13 @@ def _recipient(instance: Instance, kind: Kind, key: str) -> Recipient:
 
 
 def _gather(
-    previous: Ledger | None, ledger: Ledger, what: Mapping[str, Delta]
+    previous: Ledger | None,
+    ledger: Ledger,
+    what: Mapping[str, Delta],
+    staying: set[str],
 ) -> _Outbox:
+    """Who hears of what. A delegation no longer in the week (it
+    cancelled) gets no agenda: the week has no address for it."""
     before = previous.visits if previous is not None else {}
     box = _Outbox({})
     for key, delta in what.items():
@@ -129,7 +134,8 @@ def _gather(
                 and old.presenter != entry.presenter
             ):
                 box.add("presenter", old.presenter, "CANCEL", key)
-        box.add("delegation", entry.delegation, "PUBLISH", key)
+        if entry.delegation in staying:
+            box.add("delegation", entry.delegation, "PUBLISH", key)
     return box
 
 
@@ -337,7 +343,7 @@ def write_changes(
 ) -> list[Path]:
     """Write ``changes/`` (the .ics to send and ``index.json``)."""
     what = deltas(previous, ledger)
-    box = _gather(previous, ledger, what)
+    box = _gather(previous, ledger, what, {d.id for d in instance.delegations})
     folder = out_dir / "changes"
     folder.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []

@@ -115,7 +115,13 @@ def test_a_delegation_that_leaves_is_cancelled_and_nothing_else_moves(
     } == seoul
     index = json.loads((out / "changes" / "index.json").read_text())
     assert {v for m in index["messages"] for v in m["visits"]} == seoul
-    assert {m["method"] for m in index["messages"]} == {"CANCEL", "PUBLISH"}
+    # the presenters and departments hear of it; the delegation that
+    # cancelled is no longer in the week, so it gets no agenda
+    assert {m["method"] for m in index["messages"]} == {"CANCEL"}
+    assert {m["recipient"]["kind"] for m in index["messages"]} == {
+        "presenter",
+        "department",
+    }
 
 
 def test_a_site_closed_on_a_day_moves_only_its_visit(

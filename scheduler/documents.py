@@ -32,9 +32,18 @@ def _refuse(path: Path, message: str) -> InputError:
     return InputError([Problem(str(path), "", message)])
 
 
+def is_file(path: Path) -> bool:
+    """Whether a file is there; a name the system cannot hold (too long,
+    a NUL in it) is no file either, never an ``OSError``."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def read_text(path: Path) -> str:
     """The text of a UTF-8 file, or ``InputError`` naming the file."""
-    if not path.is_file():
+    if not is_file(path):
         raise _refuse(path, "file not found; check the path")
     size = path.stat().st_size
     if size > MAX_BYTES:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from scheduler.clock import catalog_clock_problems, week_clock_problems
-from scheduler.documents import problems_from, read_document, validate
+from scheduler.documents import is_file, problems_from, read_document, validate
 from scheduler.errors import InputError, Problem
 from scheduler.model import Catalog, Instance, Schedule
 from scheduler.portal_csv import (
@@ -166,7 +166,7 @@ def _referenced(path: Path, field: str, value: Any, example: str) -> Path:
             ]
         )
     target = path.parent / value
-    if not target.is_file():
+    if not is_file(target):
         raise InputError(
             [
                 Problem(

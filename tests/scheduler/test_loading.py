@@ -764,3 +764,26 @@ def test_validate_missing_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["validate", str(tmp_path / "no.yaml")])
     assert result.exit_code == 2
     assert "file not found" in result.stderr
+
+
+@pytest.mark.parametrize("field", ["catalog", "base"])
+def test_a_file_name_too_long_for_the_system_is_one_clear_error(
+    tmp_path: Path, field: str
+) -> None:
+    """Found by the fuzz suite: ENAMETOOLONG was a traceback."""
+    from click.testing import CliRunner
+
+    from visits.cli import main
+
+    name = "é" * 5000
+    doc = (
+        {"base": name, "changes": []}
+        if field == "base"
+        else {"name": "w", "catalog": name, "horizon": {"start": "2026-11-23"}}
+    )
+    path = tmp_path / "in.yaml"
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2, result.output
+    assert "in.yaml" in result.output
+    assert "not found" in result.output

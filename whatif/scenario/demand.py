@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+from scheduler.documents import is_file
 from scheduler.errors import InputError, Problem
 from scheduler.generate import generate_week
 from scheduler.loading import (
@@ -170,7 +171,7 @@ def _optional(delegation: Delegation) -> Delegation:
 
 def read_delegations(ref: str, source: Source) -> list[Delegation]:
     path = source.folder / ref
-    if not path.is_file():
+    if not is_file(path):
         raise source.problem(
             "file",
             f'"{path}" not found; give a path relative to '

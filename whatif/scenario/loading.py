@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from scheduler.documents import is_file
 from scheduler.errors import InputError, Problem
 from scheduler.loading import (
     catalog_problems,
@@ -73,7 +74,7 @@ def load_scenario(path: Path, data: dict[str, Any]) -> Instance:
         raise InputError(problems_from(exc, file)) from None
     base_path = path.parent / top.base
     with _loading(path):
-        if not base_path.is_file():
+        if not is_file(base_path):
             raise InputError(
                 [
                     Problem(

@@ -48,6 +48,7 @@ COLUMNS = (
     "week",
     "changed",
     "method",
+    "status",
     "time_limit_s",
     "served_value",
     "kept",
@@ -136,6 +137,7 @@ def measure(
     n = {str(kind): count for kind, count in changes.items()}
     return {
         "method": method,
+        "status": str(result.status),
         "served_value": served_value(week, schedule),
         **n,
         "first_valid_s": round(first[0] if first else wall, 2),

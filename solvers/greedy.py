@@ -19,7 +19,7 @@ conflicts say which requests and why.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from scheduler.problem.reasons import describe, unserved_reasons, when
@@ -78,6 +78,17 @@ def solve(data: ProblemData, params: SolveParams) -> Solution:
 
 def best_effort(data: ProblemData) -> Plan:
     """The plan, even when a required request is left out (a hint)."""
+    plan = _best_order(data)
+    if plan.missing_required and data.published:
+        # Published visits booked first can crowd out a required request
+        # (a re-plan); the coordinator then plans the week again instead.
+        fresh = _best_order(replace(data, published=()))
+        if len(fresh.missing_required) < len(plan.missing_required):
+            return fresh
+    return plan
+
+
+def _best_order(data: ProblemData) -> Plan:
     plan = plan_in_order(data, arrival_order(data, required_first=False))
     if plan.missing_required and not plan.broken_locks:
         retry = plan_in_order(data, arrival_order(data, required_first=True))

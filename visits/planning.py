@@ -251,7 +251,30 @@ def replan_command(
         _show_conflicts(result, more)
         return 1
     schedule = result.schedule
+    if not schedule.visits and previous.schedule.visits:
+        click.echo(
+            f"error: no schedule found ({result.status}) within the time "
+            "limit; nothing written, so no published visit is cancelled. "
+            "fix: give the search more time (--time-limit).",
+            err=True,
+        )
+        return 1
     changes = compare_schedules(previous.schedule, schedule)
+    fitting = {v.id for v in sorted_visits.fitting}
+    moved = sum(1 for c in changes if c.changed and c.visit in fitting)
+    if max_changes is not None and moved > max_changes:
+        click.echo(
+            f"error: no plan found that changes at most {max_changes} "
+            f"published visit(s) and serves every required request; the "
+            f"best found changes {moved}. No plan written.",
+            err=True,
+        )
+        click.echo(
+            "fix: allow more (--max-changes), give the search more time "
+            "(--time-limit), or drop `required` from a new request.",
+            err=True,
+        )
+        return 1
     before = int(previous.schedule.kpis.get("served_value", 0) or 0)
     after = int(schedule.kpis.get("served_value", 0) or 0)
     reasons = reasons_for(

@@ -227,3 +227,52 @@ def test_replan_without_a_previous_plan_is_one_clear_error(
     assert result.exit_code == 2
     assert "nowhere" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_plan_past_max_changes_is_not_written(
+    published: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The solver made to ignore the published visits (a plan from
+    scratch): the command notices the plan moves more than allowed."""
+    from scheduler.compile import compile_instance
+    from visits import planning
+
+    monkeypatch.setattr(
+        planning,
+        "compile_replan",
+        lambda instance, fitting, bound: compile_instance(instance),
+    )
+    before = load_schedule(published / "schedule.json")
+    result = CliRunner().invoke(
+        main,
+        [
+            "replan",
+            str(WEEKS / "example.yaml"),
+            "--previous",
+            str(published),
+            "--out",
+            str(tmp_path / "out"),
+            "--solver",
+            "greedy",
+            "--quiet",
+            "--max-changes",
+            "0",
+        ],
+    )
+    fresh = run(
+        "plan",
+        str(WEEKS / "example.yaml"),
+        "--solver",
+        "greedy",
+        "--quiet",
+        "--out",
+        str(tmp_path / "fresh"),
+    )
+    assert fresh.exit_code == 0
+    after = load_schedule(tmp_path / "fresh" / "schedule.json")
+    assert {(v.id, v.start, v.presenter) for v in after.visits} != {
+        (v.id, v.start, v.presenter) for v in before.visits
+    }
+    assert result.exit_code == 1, result.output
+    assert "at most 0 published visit(s)" in result.output
+    assert not (tmp_path / "out").exists()

@@ -8,6 +8,7 @@ read through these.
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
@@ -26,6 +27,21 @@ MAX_BYTES = 20_000_000
 
 MAX_NODES = 2_000_000
 """Values a document may expand to once YAML aliases are followed."""
+
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+"""Control characters (all but tab and line breaks): no spreadsheet cell,
+invite or page can hold them, so a file carrying one is refused on reading
+rather than failing an export later."""
+
+
+def _control_message(text: str) -> str:
+    char = CONTROL.search(text)
+    code = f"U+{ord(char.group()):04X}" if char else "?"
+    return (
+        f"holds the control character {code}, which no spreadsheet or "
+        "invite can hold; remove it"
+    )
 
 
 def _refuse(path: Path, message: str) -> InputError:
@@ -53,11 +69,22 @@ def read_text(path: Path) -> str:
             "split it or check that it is the right file",
         )
     try:
-        return path.read_text(encoding="utf-8-sig")
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise _refuse(
             path, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8"
         ) from None
+    found = CONTROL.search(text)
+    if found:
+        line = text.count("\n", 0, found.start()) + 1
+        raise InputError(
+            [
+                Problem(
+                    str(path), f"line {line}", _control_message(found.group())
+                )
+            ]
+        )
+    return text
 
 
 def _line(mark: yaml.Mark | None) -> str:
@@ -181,18 +208,50 @@ def _yaml_message(exc: yaml.YAMLError) -> str:
     return where + "; ".join(parts)
 
 
+def _control_characters(path: Path, document: Any) -> None:
+    """Refuse a text in ``document`` with a control character written as an
+    escape (``"\\x17"`` in YAML, ``"\\u0017"`` in JSON), naming its field."""
+    stack: list[tuple[str, Any]] = [("", document)]
+    seen: set[int] = set()
+    problems = []
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, str):
+            if CONTROL.search(value):
+                problems.append(
+                    Problem(str(path), where, _control_message(value))
+                )
+            continue
+        if not isinstance(value, dict | list) or id(value) in seen:
+            continue
+        seen.add(id(value))  # an alias's value is walked once
+        if isinstance(value, list):
+            stack.extend((f"{where}[{i}]", v) for i, v in enumerate(value))
+            continue
+        for key, item in value.items():
+            name = f"{where}.{key}" if where else str(key)
+            if isinstance(key, str) and CONTROL.search(key):
+                problems.append(
+                    Problem(str(path), name, _control_message(key))
+                )
+            stack.append((name, item))
+    if problems:
+        raise InputError(sorted(problems, key=lambda p: p.path)[:20])
+
+
 def read_document(path: Path) -> Any:
     """Parse a YAML or JSON file, or raise ``InputError`` naming the file."""
     text = read_text(path)
     is_json = path.suffix.lower() == ".json"
     try:
         if is_json:
-            return json.loads(
+            document = json.loads(
                 text,
                 object_pairs_hook=_json_object,
                 parse_constant=_json_constant,
             )
-        return yaml.load(text, Loader=_Loader)  # a safe loader
+        else:
+            document = yaml.load(text, Loader=_Loader)  # a safe loader
     except json.JSONDecodeError as exc:
         raise _refuse(path, f"not valid JSON: {exc}") from None
     except yaml.YAMLError as exc:
@@ -203,6 +262,8 @@ def read_document(path: Path) -> Any:
         raise _refuse(
             path, "values are nested too deeply to read; check the brackets"
         ) from None
+    _control_characters(path, document)
+    return document
 
 
 def _loc(loc: tuple[int | str, ...]) -> str:

@@ -484,6 +484,58 @@ def test_not_utf8(tmp_path: Path) -> None:
     assert "not UTF-8" in problem.message
 
 
+@pytest.mark.parametrize(
+    ("name", "text", "field"),
+    [
+        # an escape in a YAML double-quoted text (found by tests/fuzz)
+        ("week.yaml", 'name: "week\\x17"\n', "name"),
+        # an escape in a JSON key, deep in the document
+        ("week.json", '{"horizon": {"a\\u0007": 1}}', "horizon.a\x07"),
+        # written out in the file, as a CSV or a hand edit might carry it
+        ("week.json", '{\n"name":\n"w\x0c"}', "line 3"),
+    ],
+)
+def test_control_character_is_refused(
+    tmp_path: Path, name: str, text: str, field: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    [problem] = problems_of(path)
+    assert (problem.file, problem.path) == (str(path), field)
+    assert "control character U+00" in problem.message
+
+
+def test_export_refuses_a_schedule_with_a_control_character(
+    tmp_path: Path,
+) -> None:
+    # Found by tests/fuzz: a KPI name with U+0017 crashed the Excel export.
+    week = WEEKS / "example.yaml"
+    plan = tmp_path / "plan"
+    result = CliRunner().invoke(
+        main,
+        [
+            "plan",
+            str(week),
+            "--solver",
+            "greedy",
+            "--quiet",
+            "--out",
+            str(plan),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    schedule = json.loads((plan / "schedule.json").read_text(encoding="utf-8"))
+    schedule["kpis"]["odd\u0017name"] = 1
+    path = tmp_path / "schedule.json"
+    path.write_text(json.dumps(schedule), encoding="utf-8")
+    args = ["export", str(week), str(path), "--out", str(tmp_path / "out")]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert "schedule.json: kpis.odd" in result.output
+    assert "control character U+0017" in result.output
+    assert not (tmp_path / "out").exists()
+
+
 def test_json_week_is_read_like_yaml(tmp_path: Path) -> None:
     write_instance(tmp_path)
     path = tmp_path / "week.json"

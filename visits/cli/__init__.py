@@ -14,6 +14,8 @@ from scheduler.files import check_folder, write_folder
 from scheduler.generate import MAX_GENERATED, generate_week_file
 from scheduler.loading import load_schedule
 from scheduler.reasons import warnings
+from visits.cli.db import db
+from visits.cli.intake import intake, week
 from visits.cli.options import (
     SEED,
     force_option,
@@ -21,6 +23,7 @@ from visits.cli.options import (
     user_errors,
 )
 from visits.cli.replan import replan
+from visits.cli.stats import stats
 from visits.cli.whatif import whatif
 from visits.planning import plan_command
 from visits.screens import show_broken_rules, show_check, show_kept
@@ -175,3 +178,7 @@ def export(
 
 main.add_command(whatif)
 main.add_command(replan)
+main.add_command(intake)
+main.add_command(week)
+main.add_command(db)
+main.add_command(stats)

@@ -263,6 +263,51 @@ class Organizer(Frozen):
     email: str
 
 
+class IntakeRules(Frozen):
+    """The protocol office's eligibility rules for a request (`visits
+    intake`); the defaults accept everything."""
+
+    min_lead_days: Whole = Field(
+        default=0,
+        ge=0,
+        le=3650,
+        description="Days at least between submission and arrival.",
+    )
+    weekdays_only: bool = Field(
+        default=False,
+        description="Visits Monday to Friday only: a stay needs a weekday.",
+    )
+    min_stay_days: Whole = Field(
+        default=1, ge=1, le=366, description="Calendar days at least."
+    )
+    max_stay_days: Whole = Field(
+        default=366, ge=1, le=366, description="Calendar days at most."
+    )
+    topic_repeat_months: Whole = Field(
+        default=0,
+        ge=0,
+        le=120,
+        description="One visit per topic (or site) per organization in "
+        "this many months; 0: no limit.",
+    )
+    max_delegations_per_week: Whole = Field(
+        default=0,
+        ge=0,
+        le=10_000,
+        description="Accepted delegations a week at most, later ones "
+        "waitlisted; 0: no limit.",
+    )
+
+    @model_validator(mode="after")
+    def _stay_bounds(self) -> IntakeRules:
+        if self.max_stay_days < self.min_stay_days:
+            raise ValueError(
+                f"max_stay_days {self.max_stay_days} is below "
+                f"min_stay_days {self.min_stay_days}; raise it"
+            )
+        return self
+
+
 class Catalog(Frozen):
     name: str = "catalog"
     timezone: str = "America/Bogota"
@@ -272,6 +317,7 @@ class Catalog(Frozen):
     presenters: list[Presenter] = Field(default_factory=list)
     vehicles: list[VehiclePool] = Field(default_factory=list)
     travel: TravelSettings = Field(default_factory=TravelSettings)
+    intake: IntakeRules = Field(default_factory=IntakeRules)
 
     @field_validator("timezone")
     @classmethod

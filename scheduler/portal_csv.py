@@ -17,6 +17,7 @@ from scheduler.errors import InputError, Problem
 from scheduler.model import Delegation
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from pathlib import Path
 
 CSV_COLUMNS = (
@@ -38,7 +39,10 @@ CSV_COLUMNS = (
     "accessible_only",
     "email",
     "requests",
+    "submitted",
 )
+"""``submitted`` (when the portal received the row) is read by
+``visits intake`` only; a week file ignores it."""
 REQUIRED_CSV_COLUMNS = (
     "id",
     "name",
@@ -108,7 +112,7 @@ def yes_no(text: str, column: str) -> bool:
     )
 
 
-def _csv_row(row: dict[str, str]) -> dict[str, Any]:
+def row_delegation(row: Mapping[str, str]) -> dict[str, Any]:
     """A portal row as a delegation mapping; pydantic checks the values."""
 
     def get(key: str) -> str:
@@ -214,7 +218,7 @@ def read_delegations_csv(path: Path) -> CsvDelegations:
             )
             continue
         try:
-            data = _csv_row(row)
+            data = row_delegation(row)
         except ValueError as exc:
             field = exc.column if isinstance(exc, CellError) else "requests"
             problems.append(Problem(str(path), f"{where}.{field}", str(exc)))

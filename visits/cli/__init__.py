@@ -15,7 +15,9 @@ from scheduler.generate import MAX_GENERATED, generate_week_file
 from scheduler.ledger import folder_ledger
 from scheduler.loading import load_schedule
 from scheduler.reasons import warnings
+from visits.cli.db import db
 from visits.cli.diff import diff
+from visits.cli.intake import intake, week
 from visits.cli.options import (
     SEED,
     force_option,
@@ -24,6 +26,7 @@ from visits.cli.options import (
 )
 from visits.cli.publish import publish, replies
 from visits.cli.replan import replan
+from visits.cli.stats import stats
 from visits.cli.whatif import whatif
 from visits.planning import plan_command
 from visits.replies import answers
@@ -184,3 +187,7 @@ main.add_command(replan)
 main.add_command(publish)
 main.add_command(replies)
 main.add_command(diff)
+main.add_command(intake)
+main.add_command(week)
+main.add_command(db)
+main.add_command(stats)

@@ -109,3 +109,16 @@ def force_option(func: F) -> F:
         help="Replace what OUT already holds; the old folder is kept "
         "beside it as OUT.replaced-<date>.",
     )(func)
+
+
+def db_option(func: F) -> F:
+    """Add --db URL: the tracking database (else VISITS_DB, else
+    visits.db in the current folder)."""
+    return click.option(
+        "--db",
+        "db",
+        default=None,
+        metavar="URL",
+        help="Tracking database: a SQLite file or postgresql://... "
+        "(default: $VISITS_DB, else visits.db here).",
+    )(func)

@@ -33,6 +33,8 @@ from tracking.models import (
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from scheduler.model import Instance
+
 KIND_RANK = {"delegation": 0, "department": 1, "presenter": 2}
 """Whose message names a visit's invite state: the presenter's first."""
 
@@ -101,9 +103,18 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
 
 
 def record_plan(
-    session: Session, folder: Path, now: dt.datetime | None = None
+    session: Session,
+    folder: Path,
+    now: dt.datetime | None = None,
+    *,
+    instance: Instance | None = None,
 ) -> Recorded:
-    """Record (or re-record) the plan folder ``folder``; see module doc."""
+    """Record (or re-record) the plan folder ``folder``; see module doc.
+
+    ``instance`` (the week planned) names each unserved request's wish;
+    without it the wish comes from the accepted requests, else from the
+    folder's earlier record.
+    """
     now = now or dt.datetime.now(dt.UTC)
     schedule_path = folder / "schedule.json"
     if not schedule_path.is_file():
@@ -125,10 +136,17 @@ def record_plan(
     key = str(folder.resolve())
     plan = session.scalar(select(PlanRow).where(PlanRow.folder == key))
     again = plan is not None
+    earlier: dict[tuple[str, int], str] = {}
     if plan is None:
         plan = PlanRow(folder=key)
         session.add(plan)
     else:
+        earlier = {
+            (u.delegation, u.request): u.wish
+            for u in session.scalars(
+                select(UnservedRow).where(UnservedRow.plan_id == plan.id)
+            )
+        }
         session.execute(delete(VisitRow).where(VisitRow.plan_id == plan.id))
         session.execute(
             delete(UnservedRow).where(UnservedRow.plan_id == plan.id)
@@ -198,7 +216,11 @@ def record_plan(
             reply_stale=False,
         )
     session.add_all(rows.values())
-    wishes = _wishes(session, plan.week)
+    wishes = (
+        {d.id: [r.label for r in d.requests] for d in instance.delegations}
+        if instance is not None
+        else _wishes(session, plan.week)
+    )
     for unserved in schedule.unserved:
         labels = wishes.get(unserved.delegation, [])
         session.add(
@@ -208,7 +230,7 @@ def record_plan(
                 request=unserved.request,
                 wish=labels[unserved.request]
                 if unserved.request < len(labels)
-                else "",
+                else earlier.get((unserved.delegation, unserved.request), ""),
                 reason=unserved.reason,
             )
         )

@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session
@@ -32,7 +32,33 @@ if TYPE_CHECKING:
 ENV = "VISITS_DB"
 DEFAULT_FILE = "visits.db"
 BUSY_SECONDS = 15.0
-"""How long a command waits for another one writing the same SQLite file."""
+"""How long a command waits for another one writing the same SQLite file
+(``VISITS_DB_WAIT`` seconds when set)."""
+WAIT_ENV = "VISITS_DB_WAIT"
+LOCK = 0x76697369
+"""PostgreSQL advisory lock key that every visits write holds."""
+
+
+def busy_seconds() -> float:
+    """The wait for another writer: ``VISITS_DB_WAIT`` or ``BUSY_SECONDS``."""
+    text = os.environ.get(WAIT_ENV, "").strip()
+    if not text:
+        return BUSY_SECONDS
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 3600:
+        raise InputError(
+            [
+                Problem(
+                    WAIT_ENV,
+                    "",
+                    f'"{text}" is not a number of seconds from 0 to 3600',
+                )
+            ]
+        )
+    return value
 
 
 def resolve_url(db: str | None) -> str:
@@ -47,19 +73,22 @@ def resolve_url(db: str | None) -> str:
     return value
 
 
-def _on_sqlite_connect(connection: Any, _record: Any) -> None:
-    connection.isolation_level = None  # SQLAlchemy emits BEGIN itself
-    cursor = connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
-    cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.close()
+def _on_sqlite_connect(seconds: float) -> Any:
+    def connect(connection: Any, _record: Any) -> None:
+        connection.isolation_level = None  # SQLAlchemy emits BEGIN itself
+        cursor = connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    return connect
 
 
 def _on_sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def engine_for(url: str, *, busy_seconds: float | None = None) -> Engine:
+def engine_for(url: str, *, wait: float | None = None) -> Engine:
     """An engine on ``url``; SQLite waits for writers (see module doc)."""
     try:
         parsed = make_url(url)
@@ -88,9 +117,9 @@ def engine_for(url: str, *, busy_seconds: float | None = None) -> Engine:
                         )
                     ]
                 )
-        seconds = BUSY_SECONDS if busy_seconds is None else busy_seconds
+        seconds = busy_seconds() if wait is None else wait
         engine = create_engine(url, connect_args={"timeout": seconds})
-        event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(engine, "connect", _on_sqlite_connect(seconds))
         event.listen(engine, "begin", _on_sqlite_begin)
         return engine
     try:
@@ -111,10 +140,10 @@ def busy_problem(url: str, exc: Exception) -> InputError:
     """A locked or unreachable database in a coordinator's words."""
     text = str(exc).lower()
     shown = make_url(url).render_as_string(hide_password=True)
-    if "locked" in text or "busy" in text:
+    if "locked" in text or "busy" in text or "lock timeout" in text:
         message = (
             "another visits command is writing this database and did not "
-            f"finish within {BUSY_SECONDS:.0f} s; nothing was changed, run "
+            f"finish within {busy_seconds():g} s; nothing was changed, run "
             "this command again when it is done"
         )
     else:
@@ -140,13 +169,24 @@ def open_engine(db: str | None) -> Engine:
 
 @contextlib.contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """One transaction: committed when the block ends, else rolled back."""
+    """One transaction: committed when the block ends, else rolled back.
+
+    On PostgreSQL it first takes the database's one write lock (an
+    advisory lock held to the end of the transaction), waiting at most as
+    long as SQLite does: commands queue the same way on both.
+    """
     url = engine.url.render_as_string(hide_password=False)
     try:
         with (
             Session(engine, expire_on_commit=False) as session,
             session.begin(),
         ):
+            if engine.dialect.name == "postgresql":
+                wait = int(busy_seconds() * 1000)
+                session.execute(text(f"SET LOCAL lock_timeout = {wait}"))
+                session.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK}
+                )
             yield session
     except OperationalError as exc:
         raise busy_problem(url, exc) from None

@@ -134,8 +134,9 @@ CSV_HEADER = ",".join(CSV_COLUMNS)
 CSV_ROW = (
     "d3,Lima,PE,Municipalidad de Lima,7,es;en,2026-11-23T07:00,"
     "2026-11-23T18:00,,,,,6.2090,-75.5670,,,lima@example.org,"
-    "site:cable*;topic:innovation=2"
+    "site:cable*;topic:innovation=2,"
 )
+"""One cell per column of ``CSV_COLUMNS`` (``submitted`` left empty)."""
 
 
 def set_path(doc: dict[str, Any], path: str, value: Any) -> None:

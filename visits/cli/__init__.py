@@ -21,6 +21,7 @@ from visits.cli.intake import intake, week
 from visits.cli.options import (
     SEED,
     force_option,
+    record_option,
     solver_options,
     user_errors,
 )
@@ -29,6 +30,7 @@ from visits.cli.replan import replan
 from visits.cli.stats import stats
 from visits.cli.whatif import whatif
 from visits.planning import plan_command
+from visits.recording import record_folder
 from visits.replies import answers
 from visits.screens import show_broken_rules, show_check, show_kept
 from whatif.scenario import load_instance
@@ -101,6 +103,7 @@ def generate(
 @click.option("--log", is_flag=True, help="Show the CP-SAT search log.")
 @click.option("--quiet", is_flag=True, help="No progress display.")
 @force_option
+@record_option
 @user_errors
 def plan(
     instance: Path,
@@ -114,6 +117,7 @@ def plan(
     log: bool,
     quiet: bool,
     force: bool,
+    db: str | None,
 ) -> None:
     """Plan a week and write the schedule, invites and report into OUT."""
     code = plan_command(
@@ -129,6 +133,8 @@ def plan(
         quiet=quiet,
         force=force,
     )
+    if (out / "schedule.json").is_file():
+        record_folder(db, out, load_instance(instance))
     sys.exit(code)
 
 

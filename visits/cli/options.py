@@ -122,3 +122,16 @@ def db_option(func: F) -> F:
         help="Tracking database: a SQLite file or postgresql://... "
         "(default: $VISITS_DB, else visits.db here).",
     )(func)
+
+
+def record_option(func: F) -> F:
+    """Add --db URL: record what the command did in the tracking database."""
+    return click.option(
+        "--db",
+        "db",
+        default=None,
+        metavar="URL",
+        help="Record this in the tracking database: a SQLite file or "
+        "postgresql://... (default: $VISITS_DB when set, else nothing is "
+        "recorded).",
+    )(func)

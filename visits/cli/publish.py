@@ -8,9 +8,10 @@ from pathlib import Path
 import click
 
 from scheduler.ledger import folder_ledger
-from visits.cli.options import user_errors
+from visits.cli.options import record_option, user_errors
 from visits.mail import parse_smtp
 from visits.mail import publish as send_changes
+from visits.recording import record_folder
 from visits.replies import describe, record_replies, refresh_report
 from whatif.scenario import load_instance
 
@@ -30,9 +31,14 @@ from whatif.scenario import load_instance
     help='Sender, "Name <address>"; default the catalog\'s organizer.',
 )
 @click.option("--dry-run", is_flag=True, help="List what would be sent.")
+@record_option
 @user_errors
 def publish(
-    folder: Path, smtp: str, sender: str | None, dry_run: bool
+    folder: Path,
+    smtp: str,
+    sender: str | None,
+    dry_run: bool,
+    db: str | None,
 ) -> None:
     """Send FOLDER/changes/ as e-mail invites (iMIP), each message once.
 
@@ -55,6 +61,8 @@ def publish(
         f"{done}, {len(outcome.earlier)} already sent earlier, "
         f"{len(outcome.unsent)} not sent"
     )
+    if not dry_run:
+        record_folder(db, folder)
     sys.exit(1 if outcome.unsent else 0)
 
 
@@ -71,9 +79,13 @@ def publish(
     help="The week file FOLDER was planned from: report.html and "
     "schedule.xlsx are then written again with each visit's answer.",
 )
+@record_option
 @user_errors
 def replies(
-    folder: Path, files: tuple[Path, ...], instance: Path | None
+    folder: Path,
+    files: tuple[Path, ...],
+    instance: Path | None,
+    db: str | None,
 ) -> None:
     """Record presenters' replies (.ics or .eml) to FOLDER's invites.
 
@@ -92,4 +104,5 @@ def replies(
     for note in rejected:
         click.echo(f"rejected: {note}", err=True)
     click.echo(f"recorded {len(done)} reply(ies) in {folder / 'replies.json'}")
+    record_folder(db, folder, week)
     sys.exit(1 if rejected else 0)

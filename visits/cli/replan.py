@@ -7,9 +7,16 @@ from pathlib import Path
 
 import click
 
-from visits.cli.options import force_option, solver_options, user_errors
+from visits.cli.options import (
+    force_option,
+    record_option,
+    solver_options,
+    user_errors,
+)
 from visits.planning import replan_command
+from visits.recording import record_folder
 from visits.replanning import MAX_CHANGES
+from whatif.scenario import load_instance
 
 
 @click.command()
@@ -34,6 +41,7 @@ from visits.replanning import MAX_CHANGES
 @click.option("--log", is_flag=True, help="Show the CP-SAT search log.")
 @click.option("--quiet", is_flag=True, help="No progress display.")
 @force_option
+@record_option
 @user_errors
 def replan(
     instance: Path,
@@ -49,6 +57,7 @@ def replan(
     log: bool,
     quiet: bool,
     force: bool,
+    db: str | None,
 ) -> None:
     """Re-plan the changed week INSTANCE from the plan in --previous.
 
@@ -57,20 +66,21 @@ def replan(
     or moving it serves more. OUT gets the new plan, replan.json (each
     change and why) and the updates and cancellations to send.
     """
-    sys.exit(
-        replan_command(
-            instance,
-            previous,
-            out,
-            max_changes=max_changes,
-            solver=solver,
-            time_limit=time_limit,
-            workers=workers,
-            seed=seed,
-            deterministic=deterministic,
-            lang=lang,
-            log=log,
-            quiet=quiet,
-            force=force,
-        )
+    code = replan_command(
+        instance,
+        previous,
+        out,
+        max_changes=max_changes,
+        solver=solver,
+        time_limit=time_limit,
+        workers=workers,
+        seed=seed,
+        deterministic=deterministic,
+        lang=lang,
+        log=log,
+        quiet=quiet,
+        force=force,
     )
+    if (out / "schedule.json").is_file():
+        record_folder(db, out, load_instance(instance))
+    sys.exit(code)

@@ -21,10 +21,12 @@ from visits.cli.options import (
     MAX_WORKERS,
     FiniteRange,
     force_option,
+    record_option,
     solver_options,
     user_errors,
 )
 from visits.compare import compare, sweep
+from visits.recording import record_runs
 from visits.screens import show_kept
 from whatif.report import Variant
 from whatif.scenario import load_instance, parse_sweep
@@ -75,6 +77,7 @@ if TYPE_CHECKING:
 )
 @click.option("--quiet", is_flag=True, help="No progress display.")
 @force_option
+@record_option
 @user_errors
 def whatif(
     base: Path,
@@ -92,6 +95,7 @@ def whatif(
     target: float,
     quiet: bool,
     force: bool,
+    db: str | None,
 ) -> None:
     """Plan BASE and each SCENARIO alike and compare them (into OUT)."""
     if sweep_spec and scenarios:
@@ -182,3 +186,6 @@ def whatif(
         "(whatif.html, whatif.csv)"
     )
     show_kept(written)
+    record_runs(
+        db, base, out, [(row.label, row.figures) for row in report.rows]
+    )

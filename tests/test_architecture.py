@@ -17,7 +17,7 @@ import pytest
 
 from tests.paths import REPO as ROOT
 
-PACKAGES = ("scheduler", "solvers", "exports", "whatif", "visits")
+PACKAGES = ("scheduler", "solvers", "exports", "whatif", "tracking", "visits")
 
 
 def _module_name(path: Path) -> str:
@@ -126,6 +126,7 @@ def test_the_graph_is_read() -> None:
         "solvers",
         "exports",
         "whatif",
+        "tracking",
         "visits",
     }
 
@@ -141,18 +142,27 @@ def test_no_import_cycle() -> None:
 
 
 def test_the_contract_imports_only_itself() -> None:
-    outside = {"judge", "scheduler", "solvers", "exports", "whatif", "visits"}
+    outside = {
+        "judge",
+        "scheduler",
+        "solvers",
+        "exports",
+        "whatif",
+        "tracking",
+        "visits",
+    }
     assert arrows_out("contract", outside) == []
 
 
 def test_solvers_read_only_the_contract() -> None:
     assert arrows_out("solvers", {"judge", "scheduler", "exports"}) == []
-    assert arrows_out("solvers", {"whatif", "visits"}) == []
+    assert arrows_out("solvers", {"whatif", "tracking", "visits"}) == []
 
 
 @pytest.mark.parametrize("ground", ["contract", "scheduler", "judge"])
 def test_no_arrow_from_the_ground_up(ground: str) -> None:
-    assert arrows_out(ground, {"solvers", "exports", "whatif", "visits"}) == []
+    above = {"solvers", "exports", "whatif", "tracking", "visits"}
+    assert arrows_out(ground, above) == []
 
 
 def test_the_judge_shares_no_feasibility_code_with_the_solvers() -> None:
@@ -171,8 +181,19 @@ def test_the_judge_shares_no_feasibility_code_with_the_solvers() -> None:
 
 
 def test_exports_and_whatif_never_reach_solvers() -> None:
-    assert arrows_out("exports", {"solvers", "visits"}) == []
-    assert arrows_out("whatif", {"solvers", "visits", "exports"}) == []
+    assert arrows_out("exports", {"solvers", "tracking", "visits"}) == []
+    assert (
+        arrows_out("whatif", {"solvers", "tracking", "visits", "exports"})
+        == []
+    )
+
+
+def test_the_tracking_database_stands_on_the_ground_alone() -> None:
+    """It records files the front door wrote; it plans and renders nothing."""
+    assert (
+        arrows_out("tracking", {"solvers", "exports", "whatif", "visits"})
+        == []
+    )
 
 
 def test_only_the_front_door_imports_the_front_door() -> None:

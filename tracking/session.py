@@ -190,3 +190,15 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             yield session
     except OperationalError as exc:
         raise busy_problem(url, exc) from None
+
+
+@contextlib.contextmanager
+def database(db: str | None) -> Iterator[Session]:
+    """A command's one transaction on ``--db`` (schema brought up to date
+    first); the connections are closed when it ends."""
+    engine = open_engine(db)
+    try:
+        with session_scope(engine) as session:
+            yield session
+    finally:
+        engine.dispose()

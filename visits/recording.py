@@ -18,7 +18,7 @@ import click
 
 from scheduler.errors import InputError, Problem
 from tracking.record import record_plan, record_scenario
-from tracking.session import ENV, open_engine, session_scope
+from tracking.session import ENV, database
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -54,14 +54,10 @@ def record_folder(
     if url is None:
         return
     try:
-        engine = open_engine(url)
-        try:
-            with session_scope(engine) as session:
-                done = record_plan(
-                    session, folder, dt.datetime.now(dt.UTC), instance=instance
-                )
-        finally:
-            engine.dispose()
+        with database(url) as session:
+            done = record_plan(
+                session, folder, dt.datetime.now(dt.UTC), instance=instance
+            )
     except InputError as exc:
         raise _later(url, folder, exc) from None
     verb = "updated" if done.again else "recorded"
@@ -84,20 +80,16 @@ def record_runs(
         return
     now = dt.datetime.now(dt.UTC)
     try:
-        engine = open_engine(url)
-        try:
-            with session_scope(engine) as session:
-                for name, figures in runs:
-                    record_scenario(
-                        session,
-                        name,
-                        str(base),
-                        str(out),
-                        json.loads(json.dumps(figures, default=str)),
-                        now,
-                    )
-        finally:
-            engine.dispose()
+        with database(url) as session:
+            for name, figures in runs:
+                record_scenario(
+                    session,
+                    name,
+                    str(base),
+                    str(out),
+                    json.loads(json.dumps(figures, default=str)),
+                    now,
+                )
     except InputError as exc:
         raise _later(url, out, exc) from None
     click.echo(

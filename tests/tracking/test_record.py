@@ -22,7 +22,7 @@ from scheduler.loading import load_schedule
 from tests.paths import MEDELLIN, WEEKS
 from tests.visits.test_publish import Inbox, reply
 from tracking.models import PlanRow, ScenarioRun, UnservedRow, VisitRow
-from tracking.session import open_engine, session_scope
+from tracking.session import database
 from visits.cli import main
 from whatif.scenario import load_instance
 
@@ -48,21 +48,13 @@ def smtp() -> Iterator[str]:
 
 
 def rows(url: str, model: Any, *where: Any) -> list[Any]:
-    engine = open_engine(url)
-    try:
-        with session_scope(engine) as session:
-            return list(session.scalars(select(model).where(*where)))
-    finally:
-        engine.dispose()
+    with database(url) as session:
+        return list(session.scalars(select(model).where(*where)))
 
 
 def count(url: str, model: Any) -> int:
-    engine = open_engine(url)
-    try:
-        with session_scope(engine) as session:
-            return session.scalar(select(func.count()).select_from(model)) or 0
-    finally:
-        engine.dispose()
+    with database(url) as session:
+        return session.scalar(select(func.count()).select_from(model)) or 0
 
 
 def test_plan_publish_replies_replan_are_recorded(

@@ -10,7 +10,7 @@ import click
 from scheduler.files import write_file
 from tracking.backup import export_text, import_file
 from tracking.record import record_plan
-from tracking.session import open_engine, session_scope
+from tracking.session import database
 from visits.cli.options import db_option, user_errors
 from visits.screens import show_kept
 
@@ -27,12 +27,8 @@ def db() -> None:
 def record(folder: Path, db: str | None) -> None:
     """Record a plan folder (schedule, ledger, sent, replies); again
     updates it, never duplicates."""
-    engine = open_engine(db)
-    try:
-        with session_scope(engine) as session:
-            done = record_plan(session, folder, dt.datetime.now(dt.UTC))
-    finally:
-        engine.dispose()
+    with database(db) as session:
+        done = record_plan(session, folder, dt.datetime.now(dt.UTC))
     verb = "updated" if done.again else "recorded"
     click.echo(
         f"{verb} plan {done.plan_id} ({folder}): {done.visits} visits, "
@@ -52,12 +48,8 @@ def record(folder: Path, db: str | None) -> None:
 @user_errors
 def export_db(file: Path, db: str | None, force: bool) -> None:
     """Write every row of the database to one JSON file."""
-    engine = open_engine(db)
-    try:
-        with session_scope(engine) as session:
-            text = export_text(session)
-    finally:
-        engine.dispose()
+    with database(db) as session:
+        text = export_text(session)
     written = write_file(file, text, force=force, option="FILE")
     click.echo(f"wrote {file}")
     show_kept(written)
@@ -69,12 +61,8 @@ def export_db(file: Path, db: str | None, force: bool) -> None:
 @user_errors
 def import_db(file: Path, db: str | None) -> None:
     """Load a `visits db export` file into an empty database."""
-    engine = open_engine(db)
-    try:
-        with session_scope(engine) as session:
-            counts = import_file(session, file)
-    finally:
-        engine.dispose()
+    with database(db) as session:
+        counts = import_file(session, file)
     click.echo(
         f"imported {sum(counts.values())} rows: "
         + ", ".join(f"{n} {t}" for t, n in counts.items() if n)

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from scheduler.generate.week import week_start
 from tracking.intake import ACCEPTED, REFUSED, WAITLISTED, record_intake
-from tracking.session import open_engine, session_scope
+from tracking.session import database
 from tracking.weeks import assemble_week
 from visits.cli.options import db_option, user_errors
 from visits.screens import show_kept
@@ -33,14 +33,10 @@ STYLE = {ACCEPTED: "green", WAITLISTED: "yellow", REFUSED: "red"}
 def intake(file: Path, db: str | None, catalog: Path | None) -> None:
     """Record the portal's CSV/JSON export (or a week file): each request
     accepted, waitlisted or refused by the catalog's rules."""
-    engine = open_engine(db)
-    try:
-        with session_scope(engine) as session:
-            result = record_intake(
-                session, file, dt.datetime.now(dt.UTC), catalog_path=catalog
-            )
-    finally:
-        engine.dispose()
+    with database(db) as session:
+        result = record_intake(
+            session, file, dt.datetime.now(dt.UTC), catalog_path=catalog
+        )
     table = Table(title=f"Intake of {file} ({result.source})")
     for column in ("where", "delegation", "organization", "week", "status"):
         table.add_column(column)
@@ -102,19 +98,15 @@ def week(
     """Assemble the week file the planner reads from the accepted
     requests arriving in one ISO week."""
     week_start(week)
-    engine = open_engine(db)
-    try:
-        with session_scope(engine) as session:
-            made = assemble_week(
-                session,
-                week,
-                out,
-                dt.datetime.now(dt.UTC),
-                catalog_path=catalog,
-                force=force,
-            )
-    finally:
-        engine.dispose()
+    with database(db) as session:
+        made = assemble_week(
+            session,
+            week,
+            out,
+            dt.datetime.now(dt.UTC),
+            catalog_path=catalog,
+            force=force,
+        )
     click.echo(
         f"wrote {out}: {made.delegations} delegations, {made.requests} "
         f"requests arriving in {week}"

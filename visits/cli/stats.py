@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from scheduler.files import write_file
-from tracking.session import open_engine, session_scope
+from tracking.session import database
 from tracking.stats import compute_stats, render_html
 from visits.cli.options import db_option, user_errors
 from visits.screens import show_kept
@@ -33,12 +33,8 @@ from visits.screens import show_kept
 def stats(db: str | None, html: Path | None, force: bool) -> None:
     """Demand by month, country, topic, site; served share and reasons;
     lead times; load; topics to serve in joint sessions."""
-    engine = open_engine(db)
-    try:
-        with session_scope(engine) as session:
-            figures = compute_stats(session)
-    finally:
-        engine.dispose()
+    with database(db) as session:
+        figures = compute_stats(session)
     console = Console(width=max(Console().width, 120))
     console.print(
         f"{figures.requests} requests recorded, {figures.accepted} accepted"

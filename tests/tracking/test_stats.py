@@ -261,7 +261,7 @@ def two_delegations(
     tmp_path: Path,
     sizes: tuple[int, int],
     languages: tuple[str, str],
-    second_arrival: str = "2026-12-01T07:00",
+    second_stay: tuple[str, str] = ("2026-12-01T07:00", "2026-12-03T18:00"),
 ) -> None:
     catalog = write_catalog(tmp_path)
     path = write_portal_csv(
@@ -277,10 +277,7 @@ def two_delegations(
             ),
             portal_row(
                 "ca-montreal",
-                second_arrival,
-                "2026-12-03T18:00"
-                if second_arrival < "2026-12-03"
-                else "2026-12-10T18:00",
+                *second_stay,
                 size=sizes[1],
                 languages=languages[1],
                 requests="topic:memory;topic:innovation",
@@ -334,6 +331,6 @@ def test_no_joint_session_across_weeks(
         tmp_path,
         (5, 5),
         ("en", "en"),
-        second_arrival="2026-12-08T07:00",
+        second_stay=("2026-12-08T07:00", "2026-12-10T18:00"),
     )
     assert joint_memory(engine) == []

@@ -25,6 +25,7 @@ from scheduler.loading import load_catalog, load_week
 from scheduler.model import Catalog, Delegation, IntakeRules
 from scheduler.portal_csv import (
     CSV_COLUMNS,
+    CellError,
     read_delegations_csv,
     row_delegation,
 )
@@ -193,7 +194,10 @@ def _read_json(path: Path, catalog: Catalog) -> list[Submission]:
             if isinstance(exc, ValidationError):
                 problems.extend(problems_from(exc, file, where))
             else:
-                problems.append(Problem(file, f"{where}.requests", str(exc)))
+                column = (
+                    exc.column if isinstance(exc, CellError) else "requests"
+                )
+                problems.append(Problem(file, f"{where}.{column}", str(exc)))
             continue
         except InputError as exc:
             problems.extend(exc.problems)

@@ -13,6 +13,7 @@ site's capacity together.
 
 from __future__ import annotations
 
+import datetime as dt
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -165,16 +166,43 @@ def compute_stats(session: Session) -> Stats:
     unserved = session.scalars(
         select(UnservedRow).where(UnservedRow.plan_id.in_(plans))
     ).all()
-    served_by: Counter[str] = Counter(v.delegation for v in visits)
-    unserved_by: Counter[str] = Counter(u.delegation for u in unserved)
+    plan_week: dict[int, str] = {
+        plan_id: week
+        for plan_id, week in session.execute(
+            select(PlanRow.id, PlanRow.week).where(PlanRow.id.in_(plans))
+        )
+    }
+    # A plan's visits count for the accepted request of that delegation
+    # in that week, once: not again for its refused or other requests.
+    served_by: Counter[tuple[str, str]] = Counter(
+        (v.delegation, plan_week[v.plan_id]) for v in visits
+    )
+    unserved_by: Counter[tuple[str, str]] = Counter(
+        (u.delegation, plan_week[u.plan_id]) for u in unserved
+    )
+    # the first accepted request of each delegation and week
+    planned = {
+        (row.delegation["id"], row.week): row.id
+        for _, row in reversed(accepted)
+    }
+
+    def served(row: RequestRow) -> int:
+        key = (row.delegation["id"], row.week)
+        return served_by[key] if planned.get(key) == row.id else 0
+
+    def not_served(row: RequestRow) -> int:
+        key = (row.delegation["id"], row.week)
+        return unserved_by[key] if planned.get(key) == row.id else 0
+
+    catalog = _catalog(session)
     sections = []
 
     by_month: dict[str, Counter[str]] = defaultdict(Counter)
     for _, row in requests:
         month = row.arrival.strftime("%Y-%m")
         by_month[month][row.status] += 1
-        by_month[month]["served"] += served_by[row.delegation["id"]]
-        by_month[month]["unserved"] += unserved_by[row.delegation["id"]]
+        by_month[month]["served"] += served(row)
+        by_month[month]["unserved"] += not_served(row)
     sections.append(
         Section(
             "Demand by month (arrival)",
@@ -208,7 +236,7 @@ def compute_stats(session: Session) -> Stats:
     for country, row in requests:
         by_country[country]["requests"] += 1
         by_country[country][row.status] += 1
-        by_country[country]["served"] += served_by[row.delegation["id"]]
+        by_country[country]["served"] += served(row)
     sections.append(
         Section(
             "Demand by country",
@@ -267,8 +295,9 @@ def compute_stats(session: Session) -> Stats:
             bars=1,
         )
     )
+    zone = catalog.zone if catalog else dt.UTC  # the day intake counted
     leads = [
-        (row.arrival.date() - row.submitted_at.date()).days
+        (row.arrival.date() - row.submitted_at.astimezone(zone).date()).days
         for _, row in requests
     ]
     bins = [(0, 13), (14, 27), (28, 55), (56, 89), (90, 10_000)]
@@ -334,7 +363,6 @@ def compute_stats(session: Session) -> Stats:
             bars=2,
         )
     )
-    catalog = _catalog(session)
     joint = joint_sessions(accepted, catalog) if catalog else []
     sections.append(
         Section(

@@ -102,7 +102,10 @@ def assemble_week(
 ) -> AssembledWeek:
     """Write the week file (checked as the planner will read it)."""
     data, replaced = week_mapping(session, week, out, catalog_path)
-    instance_from_mapping(data, out)  # the planner's own checks, first
+    # The planner's own checks, first; the catalog named absolutely since
+    # OUT's folder may not exist yet (write_file creates it).
+    absolute = (out.parent.resolve() / data["catalog"]).resolve()
+    instance_from_mapping({**data, "catalog": str(absolute)}, out)
     header = (
         "# Assembled by `visits week` from the tracking database:\n"
         f"#   visits week --week {week} --out {out.as_posix()}\n"

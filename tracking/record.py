@@ -153,7 +153,12 @@ def record_plan(
         )
     starts = sorted(v.start for v in schedule.visits)
     plan.instance = schedule.instance
-    plan.week = iso_week(starts[0].date()) if starts else ""
+    if instance is not None:
+        plan.week = iso_week(instance.horizon.start)
+    elif starts:
+        plan.week = iso_week(starts[0].date())
+    elif not again:
+        plan.week = ""
     plan.solver = schedule.solver.name
     plan.status = schedule.solver.status
     plan.objective = schedule.solver.objective

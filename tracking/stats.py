@@ -14,6 +14,7 @@ site's capacity together.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -62,6 +63,8 @@ class JointSession:
     delegations: list[str]
     people: int
     capacity: int
+    day: str = ""
+    """A day every delegation of the session is in town (ISO date)."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,49 @@ class Stats:
     accepted: int
     sections: list[Section] = field(default_factory=list)
     joint: list[JointSession] = field(default_factory=list)
+    served: int = 0
+    """Visits served (latest plan of each week) for the requests counted."""
+    scope: str = ""
+    """The filter in words ("" for every request)."""
+
+
+@dataclass(frozen=True)
+class Only:
+    """Which requests the figures count: "how many Brazilian delegations
+    asked for Metrocable this year, and how many did we serve?" is
+    ``Only(country="BR", wish="metrocable", since=2026-01-01)``."""
+
+    country: str | None = None
+    wish: str | None = None
+    """A word a wish label holds (``metrocable`` matches
+    ``site:metrocable-k``), any case."""
+    since: dt.date | None = None
+    until: dt.date | None = None
+    """Arrival dates, both included."""
+
+    def words(self) -> str:
+        parts = []
+        if self.country:
+            parts.append(f"from {self.country}")
+        if self.wish:
+            parts.append(f'asking for "{self.wish}"')
+        if self.since or self.until:
+            parts.append(
+                f"arriving {self.since or '…'} to {self.until or '…'}"
+            )
+        return ", ".join(parts)
+
+    def wants(self, label: str) -> bool:
+        return self.wish is None or self.wish.casefold() in label.casefold()
+
+    def takes(self, country: str, row: RequestRow) -> bool:
+        day = row.arrival.date()
+        return (
+            (self.country is None or country == self.country.upper())
+            and (self.since is None or day >= self.since)
+            and (self.until is None or day <= self.until)
+            and (self.wish is None or any(self.wants(w) for w in row.wishes))
+        )
 
 
 def _latest_plans(session: Session) -> list[int]:
@@ -121,9 +167,23 @@ def joint_sessions(
         for site in sites:
             limit = site.capacity
             languages = sorted({lang for r in rows for lang in r.languages})
-            for language in languages:
+            days = sorted(
+                {
+                    r.arrival.date() + dt.timedelta(days=i)
+                    for r in rows
+                    for i in range(
+                        (r.departure.date() - r.arrival.date()).days + 1
+                    )
+                }
+            )
+            for language, day in itertools.product(languages, days):
                 speakers = sorted(
-                    (r for r in rows if language in r.languages),
+                    (
+                        r
+                        for r in rows
+                        if language in r.languages
+                        and r.arrival.date() <= day <= r.departure.date()
+                    ),
                     key=lambda r: (r.size, r.delegation["id"]),
                 )
                 chosen, people = [], 0
@@ -134,7 +194,14 @@ def joint_sessions(
                 if len(chosen) < 2:
                     continue
                 candidate = JointSession(
-                    week, wish, site.id, language, chosen, people, limit
+                    week,
+                    wish,
+                    site.id,
+                    language,
+                    chosen,
+                    people,
+                    limit,
+                    day.isoformat(),
                 )
                 if best is None or (len(chosen), -people) > (
                     len(best.delegations),
@@ -146,8 +213,11 @@ def joint_sessions(
     return out
 
 
-def compute_stats(session: Session) -> Stats:
-    """Every figure of `visits stats` from the database."""
+def compute_stats(session: Session, only: Only | None = None) -> Stats:
+    """Every figure of `visits stats` from the database, counting only
+    the requests ``only`` takes (with a wish word, only the visits and
+    unserved requests of matching wishes)."""
+    only = only or Only()
     requests = [
         (country, row)
         for row, country in session.execute(
@@ -155,6 +225,7 @@ def compute_stats(session: Session) -> Stats:
             .join(DelegationRow, RequestRow.delegation_id == DelegationRow.id)
             .order_by(RequestRow.id)
         )
+        if only.takes(country, row)
     ]
     accepted = [(c, r) for c, r in requests if r.status == ACCEPTED]
     plans = _latest_plans(session)
@@ -172,6 +243,28 @@ def compute_stats(session: Session) -> Stats:
             select(PlanRow.id, PlanRow.week).where(PlanRow.id.in_(plans))
         )
     }
+    if only != Only():
+        asked = {(r.delegation["id"], r.week): r for _, r in accepted}
+
+        def matches(
+            delegation: str, plan_id: int, request: int | None
+        ) -> bool:
+            row = asked.get((delegation, plan_week[plan_id]))
+            if row is None:
+                return False
+            if only.wish is None:
+                return True
+            labels = list(row.wishes)
+            return request is not None and (
+                request < len(labels) and only.wants(labels[request])
+            )
+
+        visits = [
+            v for v in visits if matches(v.delegation, v.plan_id, v.request)
+        ]
+        unserved = [
+            u for u in unserved if matches(u.delegation, u.plan_id, u.request)
+        ]
     # A plan's visits count for the accepted request of that delegation
     # in that week, once: not again for its refused or other requests.
     served_by: Counter[tuple[str, str]] = Counter(
@@ -370,6 +463,7 @@ def compute_stats(session: Session) -> Stats:
             "delegations)",
             [
                 "week",
+                "day",
                 "wish",
                 "site",
                 "language",
@@ -380,6 +474,7 @@ def compute_stats(session: Session) -> Stats:
             [
                 [
                     j.week,
+                    j.day,
                     j.wish,
                     j.site,
                     j.language,
@@ -389,12 +484,16 @@ def compute_stats(session: Session) -> Stats:
                 ]
                 for j in joint
             ],
-            bars=5,
+            bars=6,
             note="" if catalog else "no catalog on disk: no suggestions",
         )
     )
     count = session.scalar(select(func.count()).select_from(RequestRow)) or 0
-    return Stats(count, len(accepted), sections, joint)
+    if only != Only():
+        count = len(requests)
+    return Stats(
+        count, len(accepted), sections, joint, len(visits), only.words()
+    )
 
 
 LABEL_WIDTH, BAR_WIDTH, MAX_BARS = 260, 380, 40

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from scheduler.loading import load_catalog
 from tests.paths import CATALOG, MEDELLIN
 from tests.tracking.conftest import portal_row, write_catalog, write_portal_csv
-from tracking.stats import Section, Stats, compute_stats
+from tracking.stats import Only, Section, Stats, compute_stats
 from visits.cli import main
 
 SAMPLE = MEDELLIN / "portal" / "requests-2026-W49.csv"
@@ -334,3 +334,83 @@ def test_no_joint_session_across_weeks(
         second_stay=("2026-12-08T07:00", "2026-12-10T18:00"),
     )
     assert joint_memory(engine) == []
+
+
+def test_no_joint_session_when_the_stays_never_meet(
+    db_url: str, engine: Engine, tmp_path: Path
+) -> None:
+    """Same week, but one leaves Wednesday before the other arrives."""
+    two_delegations(
+        db_url,
+        tmp_path,
+        (5, 5),
+        ("en", "en"),
+        second_stay=("2026-12-03T07:00", "2026-12-04T18:00"),
+    )
+    assert joint_memory(engine) == []
+
+
+def test_a_joint_session_names_a_day_both_are_in_town(
+    db_url: str, engine: Engine, tmp_path: Path
+) -> None:
+    two_delegations(db_url, tmp_path, (5, 5), ("en", "en"))
+    (joint,) = joint_memory(engine)
+    assert joint.day in ("2026-12-01", "2026-12-02")
+
+
+def test_the_question_the_issue_asks_brazil_and_metrocable(
+    built: Built, engine: Engine, db_url: str
+) -> None:
+    """ "How many Brazilian delegations asked for Metrocable this year, and
+    how many did we serve?" counted from the rows put in."""
+    country_of = {r["id"]: r["country"] for r in built.requests}
+    asked = [
+        r
+        for r in built.requests
+        if r["country"] == "BR"
+        and "metrocable" in r["requests"]
+        and r["arrival"].startswith("2026")
+    ]
+    wishes = {
+        r["id"]: r["requests"].split(";")
+        for r in built.requests
+        if r["arrival"].startswith("2026")
+    }
+    served = [
+        v
+        for v in built.visits
+        if country_of[v["delegation"]] == "BR"
+        and "metrocable" in wishes[v["delegation"]][v["request"]]
+    ]
+    assert asked, "a poor fixture"
+    only = Only(
+        country="BR",
+        wish="Metrocable",
+        since=dt.date(2026, 1, 1),
+        until=dt.date(2026, 12, 31),
+    )
+    with Session(engine) as session:
+        stats = compute_stats(session, only)
+    assert stats.requests == len(asked)
+    assert stats.served == len(served)
+    assert {row[0] for row in section(stats, "Demand by country").rows} == {
+        "BR"
+    }
+    result = ok(
+        "stats",
+        "--db",
+        db_url,
+        "--country",
+        "BR",
+        "--wish",
+        "metrocable",
+        "--since",
+        "2026-01-01",
+        "--until",
+        "2026-12-31",
+    )
+    assert (
+        f'{len(asked)} requests recorded from BR, asking for "metrocable"'
+        in result.output
+    )
+    assert f"{len(served)} visits served" in result.output

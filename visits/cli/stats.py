@@ -11,7 +11,7 @@ from rich.table import Table
 
 from scheduler.files import write_file
 from tracking.session import database
-from tracking.stats import compute_stats, render_html
+from tracking.stats import Only, compute_stats, render_html
 from visits.cli.options import db_option, user_errors
 from visits.screens import show_kept
 
@@ -29,15 +29,52 @@ from visits.screens import show_kept
     is_flag=True,
     help="Replace an existing HTML file (the old one is kept beside).",
 )
+@click.option(
+    "--country", default=None, help="Only requests from this country (BR)."
+)
+@click.option(
+    "--wish",
+    default=None,
+    help="Only requests with a wish holding this word (metrocable, "
+    "topic:mobility); visits and unserved of those wishes only.",
+)
+@click.option(
+    "--since",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Only arrivals on or after this date (2026-01-01).",
+)
+@click.option(
+    "--until",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Only arrivals on or before this date.",
+)
 @user_errors
-def stats(db: str | None, html: Path | None, force: bool) -> None:
+def stats(
+    db: str | None,
+    html: Path | None,
+    force: bool,
+    country: str | None,
+    wish: str | None,
+    since: dt.datetime | None,
+    until: dt.datetime | None,
+) -> None:
     """Demand by month, country, topic, site; served share and reasons;
     lead times; load; topics to serve in joint sessions."""
+    only = Only(
+        country=country,
+        wish=wish,
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+    )
     with database(db) as session:
-        figures = compute_stats(session)
+        figures = compute_stats(session, only)
     console = Console(width=max(Console().width, 120))
+    scope = f" {figures.scope}" if figures.scope else ""
     console.print(
-        f"{figures.requests} requests recorded, {figures.accepted} accepted"
+        f"{figures.requests} requests recorded{scope}, {figures.accepted} "
+        f"accepted, {figures.served} visits served"
     )
     for section in figures.sections:
         table = Table(title=section.title, caption=section.note or None)

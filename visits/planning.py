@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import click
@@ -41,6 +41,7 @@ from visits.screens import show_kept
 from whatif.scenario import load_instance
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from scheduler.changes import Change
@@ -139,6 +140,29 @@ def solve_with_progress(
     return result
 
 
+@dataclass(frozen=True)
+class Watch:
+    """Someone else watches the search (the web app's job): its progress
+    goes to ``progress`` and setting ``stop`` keeps the best found."""
+
+    progress: Callable[[Progress], None]
+    stop: threading.Event
+
+
+def _solve(
+    instance: Instance,
+    solver: str,
+    params: SolveParams,
+    quiet: bool,
+    data: ProblemData | None,
+    watch: Watch | None,
+) -> Result:
+    if watch is None:
+        return solve_with_progress(instance, solver, params, quiet, data)
+    params = replace(params, progress=watch.progress, stop=watch.stop)
+    return plan_week(instance, solver, params, data)
+
+
 def plan_command(
     instance_path: Path,
     out: Path,
@@ -152,13 +176,14 @@ def plan_command(
     log: bool,
     quiet: bool,
     force: bool = False,
+    watch: Watch | None = None,
 ) -> int:
     """Plan, write outputs, print a summary; the exit code for the CLI."""
     settings = Settings(solver, time_limit, workers, seed, deterministic)
     params = settings.params(log=log)
     check_folder(out, force=force)
     instance = load_instance(instance_path)
-    result = solve_with_progress(instance, solver, params, quiet)
+    result = _solve(instance, solver, params, quiet, None, watch)
     if result.conflicts:
         _show_conflicts(result)
         return 1
@@ -219,6 +244,7 @@ def replan_command(
     log: bool,
     quiet: bool,
     force: bool = False,
+    watch: Watch | None = None,
 ) -> int:
     """Re-plan a published week with the fewest changes; write the new
     plan with its updates and cancellations; the exit code for the CLI."""
@@ -241,7 +267,7 @@ def replan_command(
     instance = with_declines(load_instance(instance_path), previous)
     sorted_visits = sort_previous(instance, previous)
     data = compile_replan(instance, sorted_visits.fitting, max_changes)
-    result = solve_with_progress(instance, solver, params, quiet, data)
+    result = _solve(instance, solver, params, quiet, data, watch)
     if result.conflicts:
         more = (
             f", or allow more than --max-changes {max_changes}"

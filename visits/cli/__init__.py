@@ -27,6 +27,7 @@ from visits.cli.options import (
 )
 from visits.cli.publish import publish, replies
 from visits.cli.replan import replan
+from visits.cli.serve import password, serve
 from visits.cli.stats import stats
 from visits.cli.whatif import whatif
 from visits.planning import plan_command
@@ -197,3 +198,5 @@ main.add_command(intake)
 main.add_command(week)
 main.add_command(db)
 main.add_command(stats)
+main.add_command(serve)
+main.add_command(password)

@@ -1,0 +1,357 @@
+"""The web app through FastAPI's test client: every action end to end on
+the sample week, its safety rules (CSRF, roles, login, versions) and its
+answers to bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+
+from scheduler.check import violations
+from scheduler.errors import InputError
+from scheduler.loading import load_schedule
+from tests.paths import CATALOG, MEDELLIN, WEEKS
+from visits.web.app import Settings, create_app
+from visits.web.auth import Access, User, hash_password
+from whatif.scenario import load_instance
+
+PORTAL = MEDELLIN / "portal" / "requests-2026-W49.csv"
+
+
+def csrf(client: TestClient, path: str = "/") -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', client.get(path).text)
+    assert found, "no CSRF token on the page"
+    return found.group(1)
+
+
+def settings(tmp_path: Path, **more: Any) -> Settings:
+    return Settings(
+        workspace=tmp_path / "space",
+        catalog=CATALOG,
+        db=str(tmp_path / "visits.db"),
+        **more,
+    )
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> TestClient:
+    return TestClient(create_app(settings(tmp_path)))
+
+
+def import_week(
+    client: TestClient, path: Path = WEEKS / "example.yaml"
+) -> str:
+    token = csrf(client)
+    response = client.post(
+        "/weeks",
+        data={"csrf": token},
+        files={"file": (path.name, path.read_bytes(), "application/yaml")},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    return str(response.headers["location"]).rsplit("/", 1)[-1]
+
+
+def version(client: TestClient, slug: str) -> int:
+    found = re.search(
+        r'name="version" value="(\d+)"', client.get(f"/weeks/{slug}").text
+    )
+    assert found
+    return int(found.group(1))
+
+
+def solve(
+    client: TestClient, slug: str, solver: str = "greedy"
+) -> dict[str, Any]:
+    token = csrf(client, f"/weeks/{slug}")
+    response = client.post(
+        f"/weeks/{slug}/solve",
+        data={"csrf": token, "solver": solver, "time_limit": "5"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    job = int(str(response.headers["location"]).rsplit("=", 1)[-1])
+    for _ in range(300):
+        view = client.get(f"/jobs/{job}").json()
+        if view["status"] != "running":
+            return dict(view)
+        time.sleep(0.1)
+    raise AssertionError("the job never ended")
+
+
+def plan_folder(tmp_path: Path, slug: str) -> Path:
+    state = json.loads((tmp_path / "space" / slug / "state.json").read_text())
+    return tmp_path / "space" / slug / "plans" / state["plan"]
+
+
+def test_import_plan_lock_move_and_download(
+    client: TestClient, tmp_path: Path
+) -> None:
+    slug = import_week(client)
+    assert "Plan the week" in client.get(f"/weeks/{slug}").text
+    job = solve(client, slug)
+    assert job["status"] == "done", job
+    folder = plan_folder(tmp_path, slug)
+    instance = load_instance(tmp_path / "space" / slug / "week.yaml")
+    schedule = load_schedule(folder / "schedule.json")
+    assert violations(instance, schedule) == []
+    page = client.get(f"/weeks/{slug}").text
+    assert all(f"/weeks/{slug}/visits/{x.id}" in page for x in schedule.visits)
+    assert str(schedule.kpis["served_value"]) in page
+
+    # lock: the week file gains the visit, the page says so
+    before = {(lv.delegation, lv.site) for lv in instance.locked}
+    first = next(
+        x for x in schedule.visits if (x.delegation, x.site) not in before
+    )
+    token = csrf(client, f"/weeks/{slug}")
+    v = version(client, slug)
+    response = client.post(
+        f"/weeks/{slug}/visits/{first.id}/lock",
+        data={"csrf": token, "version": str(v), "on": "1"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    week = yaml.safe_load(
+        (tmp_path / "space" / slug / "week.yaml").read_text()
+    )
+    assert {
+        (lv["delegation"], lv["site"]) for lv in week["locked"]
+    } == before | {(first.delegation, first.site)}
+    assert version(client, slug) == v + 1
+
+    # a move the judge refuses: before the site opens
+    local = instance.local(first.start)
+    too_early = local.replace(hour=3, minute=0).strftime("%Y-%m-%dT%H:%M")
+    form = {
+        "csrf": token,
+        "version": str(v + 1),
+        "site": first.site,
+        "start": too_early,
+        "presenter": first.presenter or "",
+    }
+    verdict = client.post(
+        f"/weeks/{slug}/visits/{first.id}/verdict", data=form
+    ).json()
+    assert verdict["ok"] is False and verdict["rules"]
+    refused = client.post(f"/weeks/{slug}/visits/{first.id}/move", data=form)
+    assert refused.status_code == 422
+    assert "nothing was saved" in refused.text
+    assert plan_folder(tmp_path, slug) == folder  # no new plan
+
+    # a move the judge allows: find one by asking it, 15 minutes at a time
+    allowed = None
+    for minutes in range(-180, 181, 15):
+        start = (local + dt.timedelta(minutes=minutes)).strftime(
+            "%Y-%m-%dT%H:%M"
+        )
+        if minutes == 0:
+            continue
+        trial = {**form, "start": start}
+        if client.post(
+            f"/weeks/{slug}/visits/{first.id}/verdict", data=trial
+        ).json()["ok"]:
+            allowed = trial
+            break
+    assert allowed is not None, "no allowed move found for the first visit"
+    response = client.post(
+        f"/weeks/{slug}/visits/{first.id}/move",
+        data=allowed,
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    moved_folder = plan_folder(tmp_path, slug)
+    assert moved_folder != folder and (folder / "schedule.json").is_file()
+    after = load_schedule(moved_folder / "schedule.json")
+    assert (
+        violations(
+            load_instance(tmp_path / "space" / slug / "week.yaml"), after
+        )
+        == []
+    )
+    moved = next(x for x in after.visits if x.id == first.id)
+    assert (
+        instance.local(moved.start).strftime("%Y-%m-%dT%H:%M")
+        == allowed["start"]
+    )
+
+    # re-solve keeps the locked (moved) visit where the coordinator put it
+    assert solve(client, slug)["status"] == "done"
+    again = load_schedule(plan_folder(tmp_path, slug) / "schedule.json")
+    kept = next(x for x in again.visits if x.id == first.id)
+    assert kept.start == moved.start
+
+    # downloads
+    archive = client.get(f"/weeks/{slug}/files/calendars.zip")
+    assert archive.status_code == 200
+    names = zipfile.ZipFile(io.BytesIO(archive.content)).namelist()
+    assert any(n.startswith("ics/presenters/") for n in names)
+    assert client.get(f"/weeks/{slug}/files/schedule.xlsx").status_code == 200
+    assert client.get(f"/weeks/{slug}/files/../state.json").status_code == 404
+
+
+def test_a_stale_version_is_a_conflict_not_an_overwrite(
+    client: TestClient, tmp_path: Path
+) -> None:
+    slug = import_week(client)
+    solve(client, slug)
+    schedule = load_schedule(plan_folder(tmp_path, slug) / "schedule.json")
+    token = csrf(client, f"/weeks/{slug}")
+    seen = version(client, slug)
+    instance = load_instance(tmp_path / "space" / slug / "week.yaml")
+    before = {(lv.delegation, lv.site) for lv in instance.locked}
+    a, b = [
+        x for x in schedule.visits if (x.delegation, x.site) not in before
+    ][:2]
+    first = client.post(
+        f"/weeks/{slug}/visits/{a.id}/lock",
+        data={"csrf": token, "version": str(seen), "on": "1"},
+        follow_redirects=False,
+    )
+    assert first.status_code == 303
+    second = client.post(
+        f"/weeks/{slug}/visits/{b.id}/lock",
+        data={"csrf": token, "version": str(seen), "on": "1"},
+    )
+    assert second.status_code == 409
+    assert "changed by someone else" in second.text
+    week = yaml.safe_load(
+        (tmp_path / "space" / slug / "week.yaml").read_text()
+    )
+    assert {
+        (lv["delegation"], lv["site"]) for lv in week["locked"]
+    } == before | {(a.delegation, a.site)}
+
+
+def test_every_form_needs_its_csrf_token(client: TestClient) -> None:
+    path = WEEKS / "example.yaml"
+    response = client.post(
+        "/weeks",
+        files={"file": (path.name, path.read_bytes(), "application/yaml")},
+    )
+    assert response.status_code == 403
+    response = client.post(
+        "/weeks",
+        data={"csrf": "forged"},
+        files={"file": (path.name, path.read_bytes(), "application/yaml")},
+    )
+    assert response.status_code == 403
+
+
+def test_add_a_delegation_validated_like_the_files(
+    client: TestClient, tmp_path: Path
+) -> None:
+    slug = import_week(client)
+    token = csrf(client, f"/weeks/{slug}")
+    form = {
+        "csrf": token,
+        "version": str(version(client, slug)),
+        "id": "ar-rosario",
+        "name": "Municipalidad de Rosario",
+        "country": "AR",
+        "size": "6",
+        "languages": "es",
+        "arrival": "2026-11-24T08:00",
+        "departure": "2026-11-25T18:00",
+        "requests": "topic:mobility, site:ruta-n",
+    }
+    bad = client.post(
+        f"/weeks/{slug}/delegations", data={**form, "country": "Argentina"}
+    )
+    assert bad.status_code == 422
+    assert "country" in bad.text
+    ok = client.post(
+        f"/weeks/{slug}/delegations", data=form, follow_redirects=False
+    )
+    assert ok.status_code == 303, ok.text
+    week = load_instance(tmp_path / "space" / slug / "week.yaml")
+    added = next(d for d in week.delegations if d.id == "ar-rosario")
+    assert [r.label for r in added.requests] == [
+        "topic:mobility",
+        "site:ruta-n",
+    ]
+
+
+def test_intake_then_assemble_a_week(client: TestClient) -> None:
+    token = csrf(client)
+    response = client.post(
+        "/intake",
+        data={"csrf": token},
+        files={"file": (PORTAL.name, PORTAL.read_bytes(), "text/csv")},
+    )
+    assert response.status_code == 200, response.text
+    assert "4 accepted" in response.text and "1 duplicate" in response.text
+    response = client.post(
+        "/weeks/assemble",
+        data={"csrf": token, "week": "2026-W49"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    page = client.get(str(response.headers["location"])).text
+    assert "4 delegations" in page
+
+
+def test_a_bad_week_file_is_one_clear_message(client: TestClient) -> None:
+    token = csrf(client)
+    response = client.post(
+        "/weeks",
+        data={"csrf": token},
+        files={
+            "file": (
+                "broken.yaml",
+                b"delegations: [{id: x}]\n",
+                "application/yaml",
+            )
+        },
+    )
+    assert response.status_code == 422
+    assert "Traceback" not in response.text
+    assert client.get("/").text.count("/weeks/broken") == 0
+
+
+def test_off_loopback_a_login_and_roles(tmp_path: Path) -> None:
+    users = {
+        "ana": User(
+            name="ana", role="coordinator", password=hash_password("s3cret")
+        ),
+        "leo": User(name="leo", role="viewer", password=hash_password("look")),
+    }
+    app = create_app(
+        settings(tmp_path, access=Access(users), secure_cookies=False)
+    )
+    client = TestClient(app)
+    assert client.get("/", follow_redirects=False).status_code == 303
+    token = csrf(client, "/login")
+    wrong = client.post(
+        "/login", data={"csrf": token, "name": "ana", "password": "no"}
+    )
+    assert wrong.status_code == 401
+    client.post(
+        "/login", data={"csrf": token, "name": "leo", "password": "look"}
+    )
+    assert client.get("/").status_code == 200
+    token = csrf(client)
+    path = WEEKS / "example.yaml"
+    viewer = client.post(
+        "/weeks",
+        data={"csrf": token},
+        files={"file": (path.name, path.read_bytes(), "application/yaml")},
+    )
+    assert viewer.status_code == 403  # a viewer only looks
+    assert "Import week" not in client.get("/").text
+
+
+def test_the_host_off_loopback_needs_a_users_file() -> None:
+    with pytest.raises(InputError, match="needs a login"):
+        Access.for_host("0.0.0.0", None)
+    assert Access.for_host("127.0.0.1", None).users is None

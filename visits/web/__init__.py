@@ -1,0 +1,1 @@
+"""The coordinator's web app (`visits serve`): FastAPI, Jinja2, local JS."""

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import json
 import re
+import socket
 import time
 import zipfile
 from pathlib import Path
@@ -15,14 +16,18 @@ from typing import Any
 
 import pytest
 import yaml
+from aiosmtpd.controller import Controller
+from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from scheduler.check import violations
 from scheduler.errors import InputError
 from scheduler.loading import load_schedule
 from tests.paths import CATALOG, MEDELLIN, WEEKS
+from tests.visits.test_publish import Inbox
+from visits.cli import main
 from visits.web.app import Settings, create_app
-from visits.web.auth import Access, User, hash_password
+from visits.web.auth import Access, User, hash_password, load_users, verify
 from whatif.scenario import load_instance
 
 PORTAL = MEDELLIN / "portal" / "requests-2026-W49.csv"
@@ -355,3 +360,73 @@ def test_the_host_off_loopback_needs_a_users_file() -> None:
     with pytest.raises(InputError, match="needs a login"):
         Access.for_host("0.0.0.0", None)
     assert Access.for_host("127.0.0.1", None).users is None
+
+
+def test_publish_then_a_resolve_replans_from_what_was_sent(
+    tmp_path: Path,
+) -> None:
+    inbox = Inbox()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        client = TestClient(
+            create_app(settings(tmp_path, smtp=("127.0.0.1", port)))
+        )
+        slug = import_week(client)
+        solve(client, slug)
+        first = plan_folder(tmp_path, slug)
+        preview = client.get(f"/weeks/{slug}/publish").text
+        messages = json.loads((first / "changes" / "index.json").read_text())[
+            "messages"
+        ]
+        with_address = [m for m in messages if m["recipient"]["email"]]
+        assert f"Send {len(messages)} message(s)" in preview
+        token = csrf(client, f"/weeks/{slug}/publish")
+        sent = client.post(
+            f"/weeks/{slug}/publish",
+            data={"csrf": token, "version": str(version(client, slug))},
+        )
+        assert sent.status_code == 200, sent.text
+        assert len(inbox.messages) == len(with_address)
+        state = json.loads(
+            (tmp_path / "space" / slug / "state.json").read_text()
+        )
+        assert state["published"] == first.name
+        # after publishing, a re-solve is a re-plan: nothing changed, so
+        # nothing new to send
+        assert "fewest changes" in client.get(f"/weeks/{slug}").text
+        job = solve(client, slug)
+        assert job["status"] == "done", job
+        assert job["message"] == "re-planned from the published plan"
+        second = plan_folder(tmp_path, slug)
+        assert (second / "replan.json").is_file()
+        again = json.loads((second / "changes" / "index.json").read_text())
+        assert again["messages"] == []
+    finally:
+        controller.stop()
+
+
+def test_serve_off_loopback_without_users_is_refused() -> None:
+    result = CliRunner().invoke(main, ["serve", "--host", "0.0.0.0"])
+    assert result.exit_code == 2
+    assert "needs a login" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_password_prints_an_entry_the_users_file_reads(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["password", "--name", "ana", "--role", "coordinator"],
+        input="pw1\npw1\n",
+    )
+    assert result.exit_code == 0, result.output
+    entry = result.output.strip().splitlines()[-1]
+    path = tmp_path / "users.yaml"
+    path.write_text("users:\n" + entry + "\n")
+    users = load_users(path)
+    assert users["ana"].role == "coordinator"
+    assert verify("pw1", users["ana"].password)
+    assert not verify("pw2", users["ana"].password)

@@ -37,6 +37,7 @@ from scheduler.check import violations
 from scheduler.documents import problems_from
 from scheduler.errors import InputError, Problem
 from scheduler.files import write_folder
+from scheduler.kpis import compute_kpis
 from scheduler.ledger import folder_ledger
 from scheduler.model import Delegation, Schedule, Visit
 from tracking.intake import record_intake
@@ -501,6 +502,9 @@ def create_app(settings: Settings) -> FastAPI:
             set_lock(week, old, False)
             set_lock(week, new, True)
             instance = week.instance()
+            schedule = schedule.model_copy(
+                update={"kpis": compute_kpis(instance, schedule)}
+            )
             published = week.plan_folder(state.published or "")
             out = week.next_plan()
             write_folder(

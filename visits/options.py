@@ -104,6 +104,9 @@ class Search:
     current: Visit | None
     candidates: int
     blocked: Counter[str] = field(default_factory=Counter)
+    judge_refused: int = 0
+    """Candidates the rule families passed and the full judge did not
+    (never offered; 0 unless the reduced check misses a rule)."""
 
     def main_blocker(self) -> str | None:
         """The rule that blocked the most candidates, in words."""
@@ -163,6 +166,33 @@ def search_options(
             ]
         )
     return _Searcher(week, schedule, d, request_index).run(top)
+
+
+def with_option(
+    instance: Instance,
+    schedule: Schedule,
+    delegation_id: str,
+    request_index: int,
+    option: Option,
+) -> Schedule:
+    """The schedule with ``option`` taken: its visit in, the request's
+    current visit and the displaced one out (what the judge verified)."""
+    week = Week(instance)
+    searcher = _Searcher(
+        week, schedule, week.delegations[delegation_id], request_index
+    )
+    visit = Visit(
+        id=visit_id(delegation_id, option.site),
+        delegation=delegation_id,
+        site=option.site,
+        presenter=option.presenter,
+        start=option.start,
+        end=option.end,
+        request=request_index,
+        vehicle_pool=option.vehicle_pool,
+    )
+    visits = searcher.after(visit, option.displaced)
+    return schedule.model_copy(update={"visits": visits})
 
 
 def find_request(delegation: Delegation, request: str) -> int:
@@ -253,6 +283,7 @@ class _Searcher:
         self.mine = [v.id for v in schedule.visits if v.delegation == d.id]
         self.blocked: Counter[str] = Counter()
         self.suspects: dict[tuple[str, int], list[str]] = {}
+        self.judge_refused = 0
         self.candidates = 0
 
     # --- the run ------------------------------------------------------
@@ -325,6 +356,7 @@ class _Searcher:
             broken = violations(self.instance, after)
             if broken:  # the families missed something: never offer it
                 self._block(broken)
+                self.judge_refused += 1
                 continue
             options.append(t.option)
         return options
@@ -338,6 +370,7 @@ class _Searcher:
             current=self.current,
             candidates=self.candidates,
             blocked=self.blocked,
+            judge_refused=self.judge_refused,
         )
 
     # --- candidates ---------------------------------------------------
@@ -465,9 +498,14 @@ class _Searcher:
     def _presenter_free(
         self, host: Presenter, start: int, end: int, day: int
     ) -> bool:
+        """No visit the presenter hosts that day overlaps, but the one
+        that moves and those that may give way."""
+        moving = self.current.id if self.current is not None else None
         for i in self.by_presenter.get((host.id, day), []):
             lo, hi = self.minute[i]
-            if lo < end and start < hi and self._may_give_way(i) is False:
+            if i == moving or self._may_give_way(i):
+                continue
+            if lo < end and start < hi:
                 return False
         return True
 
@@ -659,7 +697,9 @@ class _Searcher:
             hi,
         )
 
-    def _try(self, visit: Visit, gives_way: str | None) -> _Try:
+    def after(self, visit: Visit, gives_way: str | None) -> list[Visit]:
+        """The schedule's visits with ``visit`` in, the request's current
+        visit and ``gives_way`` out, travel recorded anew."""
         changed, _ = self._changed(visit, gives_way)
         gone = {i for i in (gives_way,) if i is not None}
         if self.current is not None:
@@ -670,6 +710,10 @@ class _Searcher:
             if v.id not in gone and v.id != visit.id
         ]
         after.append(changed[visit.id])
+        return after
+
+    def _try(self, visit: Visit, gives_way: str | None) -> _Try:
+        after = self.after(visit, gives_way)
         start = self.instance.minute(visit.start)
         travel = self._travel(after) - self._travel(self.schedule.visits)
         words = self._words(visit, gives_way, start)

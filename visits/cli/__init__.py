@@ -25,6 +25,7 @@ from visits.cli.options import (
     solver_options,
     user_errors,
 )
+from visits.cli.options_cmd import options
 from visits.cli.publish import publish, replies
 from visits.cli.replan import replan
 from visits.cli.serve import password, serve
@@ -200,3 +201,4 @@ main.add_command(db)
 main.add_command(stats)
 main.add_command(serve)
 main.add_command(password)
+main.add_command(options)

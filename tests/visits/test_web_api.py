@@ -22,6 +22,7 @@ from fastapi.testclient import TestClient
 
 from scheduler.check import violations
 from scheduler.errors import InputError
+from scheduler.kpis import compute_kpis
 from scheduler.loading import load_schedule
 from tests.paths import CATALOG, MEDELLIN, WEEKS
 from tests.visits.test_publish import Inbox
@@ -430,3 +431,44 @@ def test_password_prints_an_entry_the_users_file_reads(tmp_path: Path) -> None:
     assert users["ana"].role == "coordinator"
     assert verify("pw1", users["ana"].password)
     assert not verify("pw2", users["ana"].password)
+
+
+def test_ranked_options_for_an_unserved_request_and_taking_one(
+    client: TestClient, tmp_path: Path
+) -> None:
+    slug = import_week(client, WEEKS / "peak.yaml")
+    assert solve(client, slug)["status"] == "done"
+    schedule = load_schedule(plan_folder(tmp_path, slug) / "schedule.json")
+    assert schedule.unserved, "a poor fixture"
+    page = client.get(f"/weeks/{slug}").text
+    for u in schedule.unserved[:30]:
+        url = f"/weeks/{slug}/options/{u.delegation}/{u.request}"
+        assert url in page
+        shown = client.get(url)
+        assert shown.status_code == 200
+        if "Use this slot" in shown.text:
+            break
+    else:
+        pytest.fail("no unserved request with an option among the first 30")
+    token = csrf(client, url)
+    taken = client.post(
+        url,
+        data={
+            "csrf": token,
+            "version": str(version(client, slug)),
+            "option": "0",
+        },
+        follow_redirects=False,
+    )
+    assert taken.status_code == 303, taken.text
+    after = load_schedule(plan_folder(tmp_path, slug) / "schedule.json")
+    instance = load_instance(tmp_path / "space" / slug / "week.yaml")
+    assert violations(instance, after) == []
+    assert any(
+        v.delegation == u.delegation and v.request == u.request
+        for v in after.visits
+    )
+    assert (u.delegation, u.request) not in {
+        (x.delegation, x.request) for x in after.unserved
+    }
+    assert after.kpis == compute_kpis(instance, after)  # figures made again

@@ -39,11 +39,12 @@ from scheduler.errors import InputError, Problem
 from scheduler.files import write_folder
 from scheduler.kpis import compute_kpis
 from scheduler.ledger import folder_ledger
-from scheduler.model import Delegation, Schedule, Visit
+from scheduler.model import Delegation, Schedule, Unserved, Visit
 from tracking.intake import record_intake
 from tracking.session import database
 from tracking.weeks import assemble_week
 from visits.mail import publish as send_changes
+from visits.options import search_options, with_option
 from visits.recording import record_folder
 from visits.replanning import with_travel
 from visits.web.auth import Access
@@ -610,6 +611,124 @@ def create_app(settings: Settings) -> FastAPI:
             week.save(
                 state, note=f"added {delegation.id}; re-solve to plan it"
             )
+        return RedirectResponse(f"/weeks/{slug}", status_code=303)
+
+    # --- ranked options for one request ---------------------------------------
+
+    @app.get(
+        "/weeks/{slug}/options/{delegation}/{request_index}",
+        response_class=HTMLResponse,
+    )
+    def options_page(
+        request: Request, slug: str, delegation: str, request_index: int
+    ) -> HTMLResponse:
+        week = find(slug)
+        instance = week.instance()
+        found = search_options(
+            instance, current(week), delegation, request_index
+        )
+        return page(
+            request,
+            "options.html",
+            week=week,
+            state=week.state(),
+            found=found,
+            local=lambda t: instance.local(t).strftime("%a %Y-%m-%d %H:%M"),
+            names=names(instance),
+        )
+
+    @app.post(
+        "/weeks/{slug}/options/{delegation}/{request_index}",
+        response_model=None,
+    )
+    async def take_option(
+        request: Request, slug: str, delegation: str, request_index: int
+    ) -> Response:
+        await may_change(request)
+        week = find(slug)
+        form = await request.form()
+        choice = int(str(form.get("option", "-1")))
+        with week.change(int(str(form.get("version", "-1")))) as state:
+            instance = week.instance()
+            schedule = current(week)
+            found = search_options(
+                instance, schedule, delegation, request_index
+            )
+            if not 0 <= choice < len(found.options):
+                raise InputError(
+                    [
+                        Problem(
+                            "option",
+                            str(choice),
+                            "that option is gone; reload the page",
+                        )
+                    ]
+                )
+            option = found.options[choice]
+            taken = with_option(
+                instance, schedule, delegation, request_index, option
+            )
+            kept = {(v.delegation, v.request) for v in taken.visits}
+            unserved = [
+                u
+                for u in schedule.unserved
+                if (u.delegation, u.request) not in kept
+            ]
+            for v in schedule.visits:
+                if (
+                    v.request is not None
+                    and (v.delegation, v.request) not in kept
+                ):
+                    unserved.append(
+                        Unserved(
+                            delegation=v.delegation,
+                            request=v.request,
+                            reason=f"gave way to {delegation} (a coordinator's choice)",
+                        )
+                    )
+            taken = taken.model_copy(update={"unserved": unserved})
+            taken = taken.model_copy(
+                update={"kpis": compute_kpis(instance, taken)}
+            )
+            new = next(
+                v
+                for v in taken.visits
+                if v.delegation == delegation and v.request == request_index
+            )
+            if violations(instance, taken):
+                raise InputError(
+                    [
+                        Problem(
+                            "option",
+                            str(choice),
+                            "the judge refuses it now; reload the page",
+                        )
+                    ]
+                )
+            set_lock(week, new, True)
+            instance = week.instance()
+            published = week.plan_folder(state.published or "")
+            out = week.next_plan()
+            write_folder(
+                out,
+                lambda folder: write_all(
+                    taken,
+                    instance,
+                    folder,
+                    previous=folder_ledger(published) if published else None,
+                    reasons={
+                        new.id: "placed by a coordinator from the ranked options"
+                    },
+                    source="the web app",
+                ),
+            )
+            week.save(
+                state,
+                plan=out.name,
+                note=f"placed {new.id} (option {choice + 1}); locked there",
+            )
+        if settings.db is not None:
+            record_folder(settings.db, out, instance)
         return RedirectResponse(f"/weeks/{slug}", status_code=303)
 
     # --- publish and downloads ----------------------------------------------

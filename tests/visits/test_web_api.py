@@ -472,3 +472,32 @@ def test_ranked_options_for_an_unserved_request_and_taking_one(
         (x.delegation, x.request) for x in after.unserved
     }
     assert after.kpis == compute_kpis(instance, after)  # figures made again
+
+
+def test_cancel_stops_the_search_and_keeps_the_best(
+    client: TestClient, tmp_path: Path
+) -> None:
+    slug = import_week(client, WEEKS / "peak.yaml")
+    token = csrf(client, f"/weeks/{slug}")
+    response = client.post(
+        f"/weeks/{slug}/solve",
+        data={"csrf": token, "solver": "cpsat", "time_limit": "120"},
+        follow_redirects=False,
+    )
+    job = int(str(response.headers["location"]).rsplit("=", 1)[-1])
+    time.sleep(3)
+    started = time.monotonic()
+    assert (
+        client.post(f"/jobs/{job}/cancel", data={"csrf": token}).status_code
+        == 200
+    )
+    while client.get(f"/jobs/{job}").json()["status"] == "running":
+        assert time.monotonic() - started < 60, (
+            "cancel did not stop the search"
+        )
+        time.sleep(0.2)
+    view = client.get(f"/jobs/{job}").json()
+    assert view["status"] == "done" and view["cancelled"], view
+    schedule = load_schedule(plan_folder(tmp_path, slug) / "schedule.json")
+    assert schedule.visits  # the best found was kept
+    assert view["elapsed"] < 100

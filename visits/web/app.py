@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import secrets
 import zipfile
 from dataclasses import dataclass, field
@@ -39,17 +38,19 @@ from scheduler.errors import InputError, Problem
 from scheduler.files import write_folder
 from scheduler.kpis import compute_kpis
 from scheduler.ledger import folder_ledger
-from scheduler.model import Delegation, Schedule, Unserved, Visit
+from scheduler.model import Delegation, Instance, Schedule, Unserved, Visit
 from tracking.intake import record_intake
 from tracking.session import database
 from tracking.weeks import assemble_week
+from visits.mail import load_index, read_sent
 from visits.mail import publish as send_changes
 from visits.options import search_options, with_option
 from visits.recording import record_folder
 from visits.replanning import with_travel
+from visits.replies import read_recorded
 from visits.web.auth import Access
 from visits.web.jobs import Jobs
-from visits.web.workspace import Conflict, Week, Workspace
+from visits.web.workspace import Conflict, Week, WeekState, Workspace
 
 HERE = Path(__file__).parent
 
@@ -400,7 +401,11 @@ def create_app(settings: Settings) -> FastAPI:
             )
         return RedirectResponse(f"/weeks/{slug}", status_code=303)
 
-    def moved(week: Week, visit_id: str, form: Any) -> tuple[Schedule, Visit]:
+    def moved(
+        week: Week, visit_id: str, form: Any
+    ) -> tuple[Instance, Schedule, Visit, Visit]:
+        """The week, the schedule with the visit moved as the form says,
+        the visit before and after."""
         instance = week.instance()
         schedule = current(week)
         old = visit_of(schedule, visit_id)
@@ -444,33 +449,54 @@ def create_app(settings: Settings) -> FastAPI:
         new = next(
             v for v in visits if v.id == new.id and v.start == new.start
         )
-        return schedule.model_copy(update={"visits": visits}), new
+        moved_schedule = schedule.model_copy(update={"visits": visits})
+        return instance, moved_schedule, old, new
 
-    def verdict(week: Week, schedule: Schedule, visit: Visit) -> list[str]:
+    def verdict(
+        instance: Instance, schedule: Schedule, old: Visit, new: Visit
+    ) -> list[str]:
         """The judge on the moved schedule; the visit's own lock (if any)
         moves with it, so it is not held to its old place."""
-        instance = week.instance()
+        freed = {(old.delegation, old.site), (new.delegation, new.site)}
         instance = instance.model_copy(
             update={
                 "locked": [
                     lv
                     for lv in instance.locked
-                    if (lv.delegation, lv.site)
-                    != (visit.delegation, visit.site)
-                    and (lv.delegation, lv.site)
-                    != (visit.delegation, old_site(week, visit))
+                    if (lv.delegation, lv.site) not in freed
                 ]
             }
         )
         return [v.detail for v in violations(instance, schedule)]
 
-    def old_site(week: Week, visit: Visit) -> str:
-        schedule = week.schedule()
-        if schedule is None:
-            return visit.site
-        return next(
-            (v.site for v in schedule.visits if v.id == visit.id), visit.site
+    def save_plan(
+        week: Week,
+        state: WeekState,
+        schedule: Schedule,
+        reasons: dict[str, str],
+        note: str,
+    ) -> tuple[Path, Instance]:
+        """A coordinator's change as the next plan folder (figures made
+        again, invites against what was published), inside ``change``."""
+        instance = week.instance()
+        schedule = schedule.model_copy(
+            update={"kpis": compute_kpis(instance, schedule)}
         )
+        published = week.plan_folder(state.published or "")
+        out = week.next_plan()
+        write_folder(
+            out,
+            lambda folder: write_all(
+                schedule,
+                instance,
+                folder,
+                previous=folder_ledger(published) if published else None,
+                reasons=reasons,
+                source="the web app",
+            ),
+        )
+        week.save(state, plan=out.name, note=note)
+        return out, instance
 
     @app.post("/weeks/{slug}/visits/{visit_id}/verdict")
     async def move_verdict(
@@ -479,10 +505,12 @@ def create_app(settings: Settings) -> FastAPI:
         await may_change(request)
         week = find(slug)
         try:
-            schedule, new = moved(week, visit_id, await request.form())
+            instance, schedule, old, new = moved(
+                week, visit_id, await request.form()
+            )
         except InputError as exc:
             return JSONResponse({"ok": False, "rules": _problems(exc)})
-        rules = verdict(week, schedule, new)
+        rules = verdict(instance, schedule, old, new)
         return JSONResponse({"ok": not rules, "rules": rules})
 
     @app.post("/weeks/{slug}/visits/{visit_id}/move", response_model=None)
@@ -491,9 +519,8 @@ def create_app(settings: Settings) -> FastAPI:
         week = find(slug)
         form = await request.form()
         with week.change(int(str(form.get("version", "-1")))) as state:
-            old = visit_of(current(week), visit_id)
-            schedule, new = moved(week, visit_id, form)
-            rules = verdict(week, schedule, new)
+            instance, schedule, old, new = moved(week, visit_id, form)
+            rules = verdict(instance, schedule, old, new)
             if rules:
                 return problem_page(
                     request,
@@ -502,25 +529,12 @@ def create_app(settings: Settings) -> FastAPI:
                 )
             set_lock(week, old, False)
             set_lock(week, new, True)
-            instance = week.instance()
-            schedule = schedule.model_copy(
-                update={"kpis": compute_kpis(instance, schedule)}
-            )
-            published = week.plan_folder(state.published or "")
-            out = week.next_plan()
-            write_folder(
-                out,
-                lambda folder: write_all(
-                    schedule,
-                    instance,
-                    folder,
-                    previous=folder_ledger(published) if published else None,
-                    reasons={new.id: "moved by a coordinator"},
-                    source="the web app",
-                ),
-            )
-            week.save(
-                state, plan=out.name, note=f"moved {visit_id}; locked there"
+            out, instance = save_plan(
+                week,
+                state,
+                schedule,
+                {new.id: "moved by a coordinator"},
+                f"moved {visit_id}; locked there",
             )
         if settings.db is not None:
             record_folder(settings.db, out, instance)
@@ -687,9 +701,6 @@ def create_app(settings: Settings) -> FastAPI:
                         )
                     )
             taken = taken.model_copy(update={"unserved": unserved})
-            taken = taken.model_copy(
-                update={"kpis": compute_kpis(instance, taken)}
-            )
             new = next(
                 v
                 for v in taken.visits
@@ -706,26 +717,12 @@ def create_app(settings: Settings) -> FastAPI:
                     ]
                 )
             set_lock(week, new, True)
-            instance = week.instance()
-            published = week.plan_folder(state.published or "")
-            out = week.next_plan()
-            write_folder(
-                out,
-                lambda folder: write_all(
-                    taken,
-                    instance,
-                    folder,
-                    previous=folder_ledger(published) if published else None,
-                    reasons={
-                        new.id: "placed by a coordinator from the ranked options"
-                    },
-                    source="the web app",
-                ),
-            )
-            week.save(
+            out, instance = save_plan(
+                week,
                 state,
-                plan=out.name,
-                note=f"placed {new.id} (option {choice + 1}); locked there",
+                taken,
+                {new.id: "placed by a coordinator from the ranked options"},
+                f"placed {new.id} (option {choice + 1}); locked there",
             )
         if settings.db is not None:
             record_folder(settings.db, out, instance)
@@ -869,27 +866,21 @@ def timeline(instance: Any, schedule: Schedule) -> list[dict[str, Any]]:
 
 
 def _messages(folder: Path | None) -> list[dict[str, Any]]:
+    """The plan's messages (visits publish's index), each with "sent"."""
     if folder is None or not (folder / "changes" / "index.json").is_file():
         return []
-    data = json.loads(
-        (folder / "changes" / "index.json").read_text(encoding="utf-8")
-    )
-    sent_path = folder / "sent.json"
-    sent = (
-        json.loads(sent_path.read_text(encoding="utf-8")).get("sent", {})
-        if sent_path.is_file()
-        else {}
-    )
+    sent = read_sent(folder)
     return [
-        {**m, "sent": m.get("id") in sent} for m in data.get("messages", [])
+        {**m.model_dump(), "sent": m.id in sent}
+        for m in load_index(folder).messages
     ]
 
 
 def _replies(folder: Path | None) -> dict[str, str]:
-    if folder is None or not (folder / "replies.json").is_file():
+    """Visit id -> the presenter's last answer (as replies.json holds it)."""
+    if folder is None:
         return {}
-    data = json.loads((folder / "replies.json").read_text(encoding="utf-8"))
     return {
-        k: str(v.get("partstat", ""))
-        for k, v in data.get("replies", {}).items()
+        key: str(record.get("partstat", ""))
+        for key, record in read_recorded(folder).items()
     }

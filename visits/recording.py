@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -19,10 +20,9 @@ import click
 from scheduler.errors import InputError, Problem
 from tracking.record import record_plan, record_scenario
 from tracking.session import ENV, database
+from whatif.scenario import load_instance
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from scheduler.model import Instance
 
 
@@ -47,12 +47,15 @@ def _later(db: str, folder: Path, exc: InputError) -> InputError:
 
 
 def record_folder(
-    db: str | None, folder: Path, instance: Instance | None = None
+    db: str | None, folder: Path, week: Instance | Path | None = None
 ) -> None:
-    """Record (or update) the plan folder ``folder`` when asked to."""
+    """Record (or update) the plan folder ``folder`` when asked to;
+    ``week`` (the week planned, or its file, read only then) names the
+    unserved requests' wishes."""
     url = wanted(db)
     if url is None:
         return
+    instance = load_instance(week) if isinstance(week, Path) else week
     try:
         with database(url) as session:
             done = record_plan(

@@ -136,7 +136,7 @@ def plan(
         force=force,
     )
     if (out / "schedule.json").is_file():
-        record_folder(db, out, load_instance(instance))
+        record_folder(db, out, instance)
     sys.exit(code)
 
 

@@ -16,7 +16,6 @@ from visits.cli.options import (
 from visits.planning import replan_command
 from visits.recording import record_folder
 from visits.replanning import MAX_CHANGES
-from whatif.scenario import load_instance
 
 
 @click.command()
@@ -82,5 +81,5 @@ def replan(
         force=force,
     )
     if (out / "schedule.json").is_file():
-        record_folder(db, out, load_instance(instance))
+        record_folder(db, out, instance)
     sys.exit(code)

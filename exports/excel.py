@@ -154,7 +154,7 @@ def _unserved_table(
             u.value,
             u.reason,
         )
-        for u in unserved_rows(schedule, instance)
+        for u in unserved_rows(schedule, instance, lang)
     ]
     return pd.DataFrame(
         rows, columns=[word(k, lang) for k in UNSERVED_COLUMNS]

@@ -267,7 +267,7 @@ def report_context(
         ],
         "unserved": [
             (row, request_text(instance, row.delegation, row.request, lang))
-            for row in unserved_rows(schedule, instance)
+            for row in unserved_rows(schedule, instance, lang)
         ],
     }
 

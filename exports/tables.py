@@ -118,7 +118,11 @@ def visit_rows(schedule: Schedule, instance: Instance) -> list[VisitRow]:
     return rows
 
 
-def unserved_rows(schedule: Schedule, instance: Instance) -> list[UnservedRow]:
+def unserved_rows(
+    schedule: Schedule, instance: Instance, lang: Lang = "en"
+) -> list[UnservedRow]:
+    """The unserved requests, each reason in ``lang`` (the words the
+    report, the workbook and the terminal all show)."""
     rows = []
     for u in schedule.unserved:
         delegation = instance.delegation(u.delegation)
@@ -133,7 +137,7 @@ def unserved_rows(schedule: Schedule, instance: Instance) -> list[UnservedRow]:
                 priority=delegation.priority,
                 required=request.required,
                 value=delegation.value(u.request),
-                reason=u.reason,
+                reason=u.words(lang),
             )
         )
     return rows

@@ -10,12 +10,10 @@ from scheduler.model import (
     Instance,
     Schedule,
     SolverInfo,
-    Unserved,
     Visit,
     visit_id,
 )
-from scheduler.problem.reasons import unserved_reasons
-from scheduler.reasons import words_of
+from scheduler.reasons import unserved as unserved_requests
 
 if TYPE_CHECKING:
     from scheduler.problem import ProblemData, Solution, Status
@@ -69,19 +67,7 @@ def to_schedule(
             )
         )
     served = {(v.delegation, v.request) for v in solution.visits}
-    reasons = unserved_reasons(
-        data, solution.visits, served, words_of(instance)
-    )
-    unserved = [
-        Unserved(
-            delegation=data.delegations[d].name,
-            request=j,
-            reason=reasons[(d, j)],
-        )
-        for d, dd in enumerate(data.delegations)
-        for j in range(len(dd.requests))
-        if (d, j) not in served
-    ]
+    unserved = unserved_requests(instance, data, solution.visits, served)
     schedule = Schedule(
         instance=instance.name,
         solver=SolverInfo(

@@ -31,9 +31,21 @@ from scheduler.check.week import (
 from scheduler.problem.windows import union
 
 if TYPE_CHECKING:
-    from scheduler.model import Instance, Presenter, Schedule, WeeklyHours
+    from scheduler.model import (
+        Instance,
+        Presenter,
+        Schedule,
+        Unserved,
+        WeeklyHours,
+    )
 
 NO_REASON = "no reason given"
+
+
+def category_of(entry: Unserved) -> str:
+    """The reason's kind as the planner recorded it, else read from its
+    words (a schedule written by hand or by an older version)."""
+    return entry.kind or reason_category(entry.reason)
 
 
 def reason_category(reason: str) -> str:
@@ -96,15 +108,15 @@ def compute_kpis(instance: Instance, schedule: Schedule) -> dict[str, Any]:
         for j, r in enumerate(d.requests)
         if r.required
     ]
-    reasons = {(u.delegation, u.request): u.reason for u in schedule.unserved}
+    reasons = {(u.delegation, u.request): u for u in schedule.unserved}
     by_reason: Counter[str] = Counter()
     by_topic: Counter[str] = Counter()
     for d in instance.delegations:
         for j, r in enumerate(d.requests):
             if (d.id, j) in served:
                 continue
-            reason = reasons.get((d.id, j))
-            by_reason[reason_category(reason) if reason else NO_REASON] += 1
+            entry = reasons.get((d.id, j))
+            by_reason[category_of(entry) if entry else NO_REASON] += 1
             by_topic[_topic(week, r.topic, r.site)] += 1
 
     travel = sum(v.visit.travel_minutes_before for v in placed)

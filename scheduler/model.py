@@ -521,6 +521,20 @@ class Unserved(Frozen):
     delegation: str
     request: Whole = Field(ge=0)
     reason: str
+    """In English; ``reason_es`` in Spanish (both from one table)."""
+    reason_es: str | None = None
+    kind: str | None = Field(
+        default=None,
+        description="The class of the binding fact: closed, opening hours, "
+        "day window, lunch, travel, presenters, language, capacity, access, "
+        "vehicles, topic, outcompeted, not placed.",
+    )
+
+    def words(self, lang: str) -> str:
+        """The reason in ``lang`` (English when no Spanish was kept)."""
+        if lang == "es" and self.reason_es:
+            return self.reason_es
+        return self.reason
 
 
 class SolverInfo(Frozen):

@@ -1,8 +1,11 @@
-"""Reasons in the catalog's words, for a calendar week.
+"""Reasons for unserved requests, in the catalog's words and both languages.
 
-The rules live in ``scheduler.problem.reasons`` (integer data, shared with
-the greedy solver); this module names sites, departments and topics as the
-catalog does, and answers for one request of a week (``visits validate``).
+``unserved`` gives the reason of every request a plan leaves out: static
+(``scheduler.explain.static``, whatever else is planned) or outcompeted
+(``scheduler.explain.outcompeted``, what it lost to and what would free
+it). ``static_reason`` and ``warnings`` answer for one request of a week
+(``visits validate``). The rules are the solvers' (``Timeline``); the words
+come from one table (``scheduler.explain.words``).
 """
 
 from __future__ import annotations
@@ -10,26 +13,51 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from scheduler.compile import compile_instance
-from scheduler.problem.reasons import Words, static_reason_of
+from scheduler.explain.outcompeted import outcompeted
+from scheduler.explain.static import static_reason as static_phrase
+from scheduler.model import Unserved
 from scheduler.problem.timeline import Timeline
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from scheduler.explain.words import Phrase
     from scheduler.model import Delegation, Instance
     from scheduler.problem.data import ProblemData
+    from scheduler.problem.solution import PlannedVisit
 
 
-def words_of(instance: Instance) -> Words:
-    """The catalog's display names, and each topic request's topic."""
-    catalog = instance.catalog
-    return Words(
-        sites=tuple(s.name for s in catalog.sites),
-        departments=tuple(d.name for d in catalog.departments),
-        topics={
-            (d, j): r.topic
-            for d, dd in enumerate(instance.delegations)
-            for j, r in enumerate(dd.requests)
-            if r.topic is not None
-        },
+def unserved(
+    instance: Instance,
+    data: ProblemData,
+    visits: Sequence[PlannedVisit],
+    served: set[tuple[int, int]],
+) -> list[Unserved]:
+    """An ``Unserved`` entry, with its reason, for every request not in
+    ``served`` ((delegation, request) indices)."""
+    empty = Timeline(data)
+    final = Timeline(data)
+    for v in sorted(visits, key=lambda v: v.start):
+        final.place(v)
+    out = []
+    for d, dd in enumerate(data.delegations):
+        for j in range(len(dd.requests)):
+            if (d, j) in served:
+                continue
+            reason = static_phrase(instance, data, d, j, empty) or outcompeted(
+                instance, data, d, j, final, empty
+            )
+            out.append(entry(dd.name, j, reason))
+    return out
+
+
+def entry(delegation: str, request: int, reason: Phrase) -> Unserved:
+    return Unserved(
+        delegation=delegation,
+        request=request,
+        reason=reason.text("en"),
+        reason_es=reason.text("es"),
+        kind=str(getattr(reason, "kind", "")) or None,
     )
 
 
@@ -37,9 +65,9 @@ _compiled: list[tuple[Instance, ProblemData]] = []
 """The last instance compiled for ``static_reason`` (one entry)."""
 
 
-def static_reason(
+def static_phrase_of(
     instance: Instance, delegation: Delegation, j: int
-) -> str | None:
+) -> Phrase | None:
     """Why request j of a delegation can never be served, or None."""
     if not _compiled or _compiled[0][0] is not instance:
         _compiled[:] = [(instance, compile_instance(instance))]
@@ -49,7 +77,17 @@ def static_reason(
         for k, dd in enumerate(instance.delegations)
         if dd.id == delegation.id
     )
-    return static_reason_of(data, d, j, Timeline(data), words_of(instance))
+    return static_phrase(instance, data, d, j, Timeline(data))
+
+
+def static_reason(
+    instance: Instance, delegation: Delegation, j: int, lang: str = "en"
+) -> str | None:
+    """``static_phrase_of`` in words (English unless ``lang="es"``)."""
+    phrase = static_phrase_of(instance, delegation, j)
+    if phrase is None:
+        return None
+    return phrase.text("es" if lang == "es" else "en")
 
 
 def warnings(instance: Instance) -> list[str]:

@@ -20,7 +20,7 @@ from rich.text import Text
 
 import solvers
 from exports import write_all
-from exports.i18n import as_lang
+from exports.i18n import Lang, as_lang
 from scheduler.build import Result, to_schedule
 from scheduler.changes import compare_schedules, counts
 from scheduler.compile import compile_instance
@@ -195,7 +195,7 @@ def plan_command(
         ),
         force=force,
     )
-    _show_summary(result, written, out)
+    _show_summary(result, written, out, as_lang(lang) or "es")
     return 0
 
 
@@ -214,7 +214,13 @@ def _show_conflicts(result: Result, more: str = "") -> None:
     )
 
 
-def _show_summary(result: Result, written: Written, out: Path) -> None:
+SHOWN_UNSERVED = 10
+"""The summary lists this many unserved requests; report.html has all."""
+
+
+def _show_summary(
+    result: Result, written: Written, out: Path, lang: Lang = "es"
+) -> None:
     schedule = result.schedule
     kpis = schedule.kpis
     click.echo(
@@ -225,6 +231,11 @@ def _show_summary(result: Result, written: Written, out: Path) -> None:
         f"bound {'—' if result.bound is None else f'{result.bound:g}'}, "
         f"{result.wall_s:.1f} s"
     )
+    for u in schedule.unserved[:SHOWN_UNSERVED]:
+        click.echo(f"  unserved {u.delegation} #{u.request}: {u.words(lang)}")
+    more = len(schedule.unserved) - SHOWN_UNSERVED
+    if more > 0:
+        click.echo(f"  … and {more} more unserved (report.html lists all)")
     click.echo(f"wrote {len(written.paths)} files into {out}")
     show_kept(written)
 
@@ -353,7 +364,7 @@ def replan_command(
         return [*paths, path]
 
     written = write_folder(out, write, force=force)
-    _show_summary(result, written, out)
+    _show_summary(result, written, out, as_lang(lang) or "es")
     _show_changes(changes, reasons, before, after)
     return 0
 

@@ -68,6 +68,7 @@ def resource_of(reason: str, instance: Instance) -> tuple[str, str, str]:
     """
     catalog = instance.catalog
     detail = reason.partition(":")[2].strip() or reason.strip()
+    detail = detail.partition("; lost to")[0].partition("; it would")[0]
     text = detail.lower()
     if "own days" in text or "already visits" in text:
         return "days", "", "the delegations' own days"

@@ -92,7 +92,10 @@ def figures(instance: Instance, schedule: Schedule) -> dict[str, Any]:
         ),
         "unserved_total": len(schedule.unserved),
         "outcompeted": sum(
-            1 for u in schedule.unserved if outcompeted(u.reason)
+            1
+            for u in schedule.unserved
+            if u.kind == "outcompeted"
+            or (u.kind is None and outcompeted(u.reason))
         ),
         "travel_minutes": _number(kpis.get("travel_minutes")),
         "site_utilization": _number(kpis.get("site_utilization")),

@@ -213,6 +213,101 @@ class Timeline:
             PlannedVisit(delegation, site, start, chosen, -1, pool), None
         )
 
+    def blockers(
+        self, delegation: int, site: int, start: int
+    ) -> list[Blocker]:
+        """Every rule one more visit breaks (``fit`` stops at the first):
+        what would have to change for it to fit. Off-grid, closed or
+        inaccessible starts give their one blocker."""
+        data = self.data
+        d = data.delegations[delegation]
+        s = data.sites[site]
+        first = self.why_not(delegation, site, start)
+        if first in (None, Blocker.ACCESS, Blocker.CLOSED):
+            return [] if first is None else [first]
+        end = start + s.duration
+        day_index = data.day_of(start)
+        day = self._day_of[delegation][day_index]
+        found = []
+        if site in self._visited[delegation]:
+            found.append(Blocker.SAME_SITE)
+        outing = self._outings.get((delegation, day_index))
+        before = outing.stops if outing else []
+        if len(before) >= d.max_per_day:
+            found.append(Blocker.DAY_FULL)
+        stops = sorted([*before, (start, end, site)])
+        if not self._day_holds(d, day, stops):
+            found.append(Blocker.OWN_TIME)
+        blocker = self._site_blocker(site, start, end, d.size)
+        if blocker is not None:
+            found.append(blocker)
+        if self._presenter(delegation, site, start, end, None) is None:
+            found.append(Blocker.PRESENTERS)
+        leave, back = self._ride(delegation, stops)
+        if self._pool(delegation, day_index, leave, back, outing) is None:
+            found.append(Blocker.VEHICLES)
+        return found
+
+    def presenter_state(self, p: int, start: int, end: int) -> str:
+        """ "free", "away" (not available), "full" (daily cap) or "busy"."""
+        if not any(lo <= start and end <= hi for lo, hi in self._available[p]):
+            return "away"
+        day = self.data.day_of(start)
+        if (
+            self._presenter_day[p].get(day, 0)
+            >= self.data.presenters[p].max_per_day
+        ):
+            return "full"
+        return (
+            "free"
+            if self._presenter_free(p, start, end, check_hours=False)
+            else "busy"
+        )
+
+    def riders(self, pool: int, lo: int, hi: int) -> list[int]:
+        """Delegations whose outing rides ``pool`` during [lo, hi)."""
+        out = []
+        for (delegation, _), outing in self._outings.items():
+            if outing.pool != pool or not outing.stops:
+                continue
+            leave, back = self._ride(delegation, outing.stops)
+            if leave < hi and lo < back:
+                out.append(delegation)
+        return sorted(set(out))
+
+    def ride(self, delegation: int, site: int, start: int) -> tuple[int, int]:
+        """[leave, back) of the delegation's day with one more visit."""
+        end = start + self.data.sites[site].duration
+        outing = self._outings.get((delegation, self.data.day_of(start)))
+        before = outing.stops if outing else []
+        return self._ride(delegation, sorted([*before, (start, end, site)]))
+
+    def pool_peak(
+        self, pool: int, day: int, lo: int, hi: int, delegation: int
+    ) -> int:
+        """Most vehicles of ``pool`` out at once during [lo, hi) that day,
+        the delegation's own outing left out."""
+        load = self._pool_load.get((pool, day))
+        if load is None:
+            return 0
+        day_lo, day_hi = self.data.day_span(day)
+        a, b = max(lo, day_lo) - day_lo, min(hi, day_hi) - day_lo
+        if b <= a:
+            return 0
+        others = load[a:b].copy()
+        outing = self._outings.get((delegation, day))
+        if outing is not None and outing.pool == pool and outing.stops:
+            leave, back = self._ride(delegation, outing.stops)
+            x = max(leave - day_lo, a) - a
+            y = min(back - day_lo, b) - a
+            if x < y:
+                others[x:y] -= self._need[delegation][pool]
+        return int(others.max())
+
+    def outing_pool(self, delegation: int, day: int) -> int:
+        outing = self._outings.get((delegation, day))
+        return outing.pool if outing else -1
+
     # --- booking ------------------------------------------------------------
 
     def place(self, visit: PlannedVisit) -> None:

@@ -78,7 +78,14 @@ def test_json_shape_and_offsets(out: Path) -> None:
         "travel_minutes_before",
         "vehicle_pool",
     }
-    assert set(data["unserved"][0]) == {"delegation", "request", "reason"}
+    # SPEC's keys, and the reason in Spanish and its kind beside them
+    assert set(data["unserved"][0]) == {
+        "delegation",
+        "request",
+        "reason",
+        "reason_es",
+        "kind",
+    }
     first = next(v for v in data["visits"] if v["id"] == "d-lyon--jardin")
     assert first["start"] == "2026-11-23T10:00:00-05:00"
     assert first["end"] == "2026-11-23T11:00:00-05:00"

@@ -35,10 +35,12 @@ from exports import write_all
 from scheduler.check import violations
 from scheduler.documents import problems_from
 from scheduler.errors import InputError, Problem
+from scheduler.explain.words import Reason
 from scheduler.files import write_folder
 from scheduler.kpis import compute_kpis
 from scheduler.ledger import folder_ledger
-from scheduler.model import Delegation, Instance, Schedule, Unserved, Visit
+from scheduler.model import Delegation, Instance, Schedule, Visit
+from scheduler.reasons import entry
 from tracking.intake import record_intake
 from tracking.session import database
 from tracking.weeks import assemble_week
@@ -694,10 +696,10 @@ def create_app(settings: Settings) -> FastAPI:
                     and (v.delegation, v.request) not in kept
                 ):
                     unserved.append(
-                        Unserved(
-                            delegation=v.delegation,
-                            request=v.request,
-                            reason=f"gave way to {delegation} (a coordinator's choice)",
+                        entry(
+                            v.delegation,
+                            v.request,
+                            Reason("gave_way", {"delegation": delegation}),
                         )
                     )
             taken = taken.model_copy(update={"unserved": unserved})

@@ -28,6 +28,7 @@ from scheduler.check.week import (
     served_value,
     vehicles_needed,
 )
+from scheduler.explain.words import kind_of_words
 from scheduler.problem.windows import union
 
 if TYPE_CHECKING:
@@ -51,11 +52,16 @@ def category_of(entry: Unserved) -> str:
 def reason_category(reason: str) -> str:
     """A short key that groups reasons without their names and numbers.
 
-    The words before ":" if any ("outcompeted: site capacity at Ruta N"
-    -> "outcompeted"); else the first matching phrase of ``CATEGORIES``
-    ("group of 45 > capacity 40 at Ruta N" -> "group too large"); else the
-    leading lower-case words before a name, a number or a preposition.
+    The kind of the reason when its words are those of the reasons table
+    (``scheduler.explain.words``, either language); else the words before
+    ":" ("outcompeted: site capacity at Ruta N" -> "outcompeted"); else
+    the first matching phrase of ``CATEGORIES`` ("Parque Explora is closed
+    during the stay" -> "closed"); else the leading lower-case words
+    before a name, a number or a preposition.
     """
+    kind = kind_of_words(reason)
+    if kind is not None:
+        return kind
     head, colon, _ = reason.partition(":")
     if colon:
         return head.strip().lower() or NO_REASON
@@ -72,15 +78,15 @@ def reason_category(reason: str) -> str:
 
 
 CATEGORIES: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("not accessible", "no accessible"), "not accessible"),
-    (("group of",), "group too large"),
-    (("presenter",), "no presenter"),
-    (("closed",), "site closed"),
-    (("vehicle",), "no vehicles"),
-    (("no site offers", "no site with"), "no site offers the topic"),
-    (("no slot", "no start", "no time"), "no time window"),
+    (("not accessible", "no accessible"), "access"),
+    (("group of",), "capacity"),
+    (("presenter",), "presenters"),
+    (("closed",), "closed"),
+    (("vehicle",), "vehicles"),
+    (("no site offers", "no site with"), "topic"),
+    (("no slot", "no start", "no time"), "day window"),
 )
-"""Phrases of the static reasons (scheduler/reasons.py) and their key."""
+"""Phrases of older static reasons and their kind (scheduler/explain)."""
 
 _STOP = frozenset(
     {"of", "for", "at", "in", "on", "than", "to", "by", "from", "during"}

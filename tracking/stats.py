@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import jinja2
 from sqlalchemy import func, select
 
+from scheduler.kpis import reason_category
 from scheduler.loading import load_catalog
 from tracking.intake import ACCEPTED
 from tracking.models import (
@@ -372,7 +373,7 @@ def compute_stats(session: Session, only: Only | None = None) -> Stats:
             bars=1,
         )
     )
-    reasons = Counter(u.reason for u in unserved)
+    reasons = Counter(reason_category(u.reason) for u in unserved)
     total_wishes = len(visits) + len(unserved)
     sections.append(
         Section(

@@ -10,6 +10,7 @@ workbook, the terminal and the KPIs all read the same words.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, Protocol
 
@@ -302,6 +303,32 @@ WEEKDAY_NAMES: dict[Lang, tuple[str, ...]] = {
     "es": ("lun", "mar", "mié", "jue", "vie", "sáb", "dom"),
 }
 WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    parts = re.split(r"\{[a-z_]+\}", template)
+    return re.compile(".+?".join(re.escape(p) for p in parts), re.DOTALL)
+
+
+_PATTERNS = [
+    (_pattern(TEXTS[key][lang]), kind)
+    for key, kind in KINDS.items()
+    for lang in ("en", "es")
+]
+
+
+_BESIDE = re.compile(r" \((?:together with|junto con): .*\)$", re.DOTALL)
+"""The earlier facts a binding one is named with ("together_with")."""
+
+
+def kind_of_words(text: str) -> str | None:
+    """The kind of a reason given only its words (a database row, an older
+    schedule), when they are words of this table; else None."""
+    core = _BESIDE.sub("", text.strip())
+    for pattern, kind in _PATTERNS:
+        if pattern.fullmatch(core):
+            return kind
+    return None
 
 
 def say(key: str, lang: Lang, **fields: object) -> str:

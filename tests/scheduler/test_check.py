@@ -917,9 +917,11 @@ JUDGE = sorted((REPO / "scheduler" / "check").glob("*.py"))
     [*(f"scheduler/check/{p.name}" for p in JUDGE), "scheduler/kpis.py"],
 )
 def test_the_judge_knows_no_solver(module: str) -> None:
-    """Only the model, travel, loading, errors and each other: never the
-    compiled ProblemData, the builder or a solver."""
+    """Only the model, travel, loading, errors, the reasons' table of words
+    (to group reasons by kind) and each other: never the compiled
+    ProblemData, the builder or a solver."""
     allowed = {
+        "scheduler.explain.words",
         "scheduler.model",
         "scheduler.travel",
         "scheduler.problem.windows",

@@ -217,6 +217,14 @@ def find_request(delegation: Delegation, request: str) -> int:
     )
 
 
+def candidates(
+    week: Week, schedule: Schedule, delegation: Delegation, request: int
+) -> _Searcher:
+    """The touched-visits machinery of one request against a schedule:
+    `visits why` judges its starts with the rule families options uses."""
+    return _Searcher(week, schedule, delegation, request)
+
+
 @dataclass(frozen=True)
 class _Try:
     """A candidate checked by the rule families, before the full judge."""
@@ -249,7 +257,7 @@ class Touch:
         """The schedule's visits ``ids`` as they are after the change."""
         s = self.searcher
         return [
-            s._placed(self.changed.get(i, s.visits[i]))
+            s.placed(self.changed.get(i, s.visits[i]))
             for i in sorted(set(ids) - self.gone - {self.base.id})
         ]
 
@@ -462,7 +470,7 @@ class _Searcher:
             i for i in self.by_outing.get((self.d.id, day), []) if i != moving
         ]
         hosts = self._hosts(site)
-        pools = self._pools(own)
+        pools = self.pools(own)
         if displace:
             for other in self.suspects.get((site.id, start), [])[
                 :MAX_SUSPECTS
@@ -546,7 +554,7 @@ class _Searcher:
                 return False
         return True
 
-    def _pools(self, own: list[str]) -> list[str | None]:
+    def pools(self, own: list[str]) -> list[str | None]:
         """The day's pool when the delegation is out already, else each."""
         used = {self.visits[i].vehicle_pool for i in own}
         if used:
@@ -565,6 +573,11 @@ class _Searcher:
         owner = self.week.delegations[v.delegation]
         r = owner.requests[v.request]
         return not r.required and owner.value(v.request) < self.value
+
+    def candidate(self, site: Site, start: int) -> Visit:
+        """The request's visit at ``site`` from ``start``, no presenter
+        or pool yet."""
+        return self._visit(site, start, start + site.visit_minutes, None, None)
 
     def _visit(
         self,
@@ -741,7 +754,7 @@ class _Searcher:
         ridden = [p if p.visit.id != v.id else touch.new(v) for p in ridden]
         return v, vehicles(self.week, group_outings(ridden))
 
-    def _placed(self, v: Visit) -> Placed:
+    def placed(self, v: Visit) -> Placed:
         lo, hi = self.minute[v.id]
         return Placed(
             v,

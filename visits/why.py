@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 RULE_NAMES = {**RULE_WORDS, 9: "requests and locked visits"}
 """Rule number -> a short name a coordinator reads."""
 
+MAX_IDS = 4
+"""Visit ids shown after a rule's words (JSON has them all)."""
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -562,7 +565,10 @@ def _rules_words(items: tuple[Broken, ...], indent: str) -> list[str]:
         if b.rule != last:
             lines.append(f"{indent}rule {b.rule} ({b.name}):")
             last = b.rule
-        ids = f" [{', '.join(b.visit_ids)}]" if b.visit_ids else ""
+        shown = list(dict.fromkeys(b.visit_ids))
+        if len(shown) > MAX_IDS:
+            shown = [*shown[:MAX_IDS], f"{len(shown) - MAX_IDS} more"]
+        ids = f" [{', '.join(shown)}]" if shown else ""
         lines.append(f"{indent}  - {b.detail}{ids}")
     return lines
 
@@ -599,8 +605,8 @@ def verdict_words(v: Verdict, indent: str = "") -> list[str]:
     else:
         rules = sorted({b.rule for b in v.broken})
         lines.append(
-            f"{indent}  breaks {len(v.broken)} rule(s) "
-            f"({', '.join(map(str, rules))}) with the best choice: {choice}"
+            f"{indent}  breaks rule(s) {', '.join(map(str, rules))} "
+            f"({len(v.broken)} violation(s)) with the best choice: {choice}"
         )
         lines += _rules_words(v.broken, indent + "  ")
     if v.hosts:

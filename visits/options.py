@@ -19,11 +19,12 @@ then less disruption, then earlier start, then less added travel.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from scheduler.check import (
     DAY,
+    Outings,
     Placed,
     Violation,
     Week,
@@ -216,6 +217,14 @@ def find_request(delegation: Delegation, request: str) -> int:
     )
 
 
+def candidates(
+    week: Week, schedule: Schedule, delegation: Delegation, request: int
+) -> _Searcher:
+    """The touched-visits machinery of one request against a schedule:
+    `visits why` judges its starts with the rule families options uses."""
+    return _Searcher(week, schedule, delegation, request)
+
+
 @dataclass(frozen=True)
 class _Try:
     """A candidate checked by the rule families, before the full judge."""
@@ -223,6 +232,42 @@ class _Try:
     key: tuple[int, int, int, int, str]
     option: Option
     visits: tuple[Visit, ...]
+
+
+@dataclass(frozen=True)
+class Touch:
+    """One candidate visit and the visits of the schedule it can touch:
+    its delegation's outings, its site and presenter that day."""
+
+    searcher: _Searcher
+    base: Visit
+    """The candidate, travel recomputed, with no presenter or pool."""
+    start: int
+    changed: dict[str, Visit]
+    gone: frozenset[str]
+    ids: frozenset[str] = frozenset()
+    mine: list[Placed] = field(default_factory=list)
+    touched: Outings = field(default_factory=dict)
+
+    @property
+    def day(self) -> int:
+        return self.start // DAY
+
+    def around(self, ids: set[str] | frozenset[str]) -> list[Placed]:
+        """The schedule's visits ``ids`` as they are after the change."""
+        s = self.searcher
+        return [
+            s.placed(self.changed.get(i, s.visits[i]))
+            for i in sorted(set(ids) - self.gone - {self.base.id})
+        ]
+
+    def new(self, v: Visit) -> Placed:
+        """The candidate ``v`` placed."""
+        s = self.searcher
+        site = s.week.sites[v.site]
+        return Placed(
+            v, s.d, site, self.start, self.start + site.visit_minutes
+        )
 
 
 class _RememberedTravel(TravelTimes):
@@ -425,7 +470,7 @@ class _Searcher:
             i for i in self.by_outing.get((self.d.id, day), []) if i != moving
         ]
         hosts = self._hosts(site)
-        pools = self._pools(own)
+        pools = self.pools(own)
         if displace:
             for other in self.suspects.get((site.id, start), [])[
                 :MAX_SUSPECTS
@@ -509,7 +554,7 @@ class _Searcher:
                 return False
         return True
 
-    def _pools(self, own: list[str]) -> list[str | None]:
+    def pools(self, own: list[str]) -> list[str | None]:
         """The day's pool when the delegation is out already, else each."""
         used = {self.visits[i].vehicle_pool for i in own}
         if used:
@@ -528,6 +573,11 @@ class _Searcher:
         owner = self.week.delegations[v.delegation]
         r = owner.requests[v.request]
         return not r.required and owner.value(v.request) < self.value
+
+    def candidate(self, site: Site, start: int) -> Visit:
+        """The request's visit at ``site`` from ``start``, no presenter
+        or pool yet."""
+        return self._visit(site, start, start + site.visit_minutes, None, None)
 
     def _visit(
         self,
@@ -609,60 +659,14 @@ class _Searcher:
         presenters the change leaves alone were valid before (the whole
         schedule is judged first) and still are.
         """
-        week = self.week
-        changed, outings = self._changed(visit, gives_way)
-        start = self.instance.minute(visit.start)
-        day = start // DAY
-        gone = {i for i in (gives_way,) if i is not None}
-        if self.current is not None:
-            gone.add(self.current.id)
-
-        def around(ids: set[str]) -> list[Placed]:
-            return [
-                self._placed(changed.get(i, self.visits[i]))
-                for i in sorted(ids - gone - {visit.id})
-            ]
-
-        def new(v: Visit) -> Placed:
-            return Placed(
-                v, self.d, week.sites[v.site], start, start + len_of(v)
-            )
-
-        def len_of(v: Visit) -> int:
-            return week.sites[v.site].visit_minutes
-
-        base = changed[visit.id]
-        ids: set[str] = set(self.mine)
-        for key in outings:
-            ids.update(self.by_outing.get(key, []))
-        mine = [*around(ids), new(base)]
-        touched = {
-            k: v for k, v in group_outings(mine).items() if k in outings
-        }
-        found = times(week, [new(base)])
-        found += days_out(week, touched)
-        found += lunch(week, touched)
-        found += per_day_and_site(
-            week, [p for p in mine if p.delegation is self.d], touched
-        )
-        found += capacity(
-            week,
-            [*around(set(self.by_site.get((visit.site, day), []))), new(base)],
-        )
-        found += access([new(base)])
+        touch = self.touch(visit, gives_way)
+        found = self.slot_rules(touch)
         if found:
             return found, None
         host_found: list[Violation] = []
         chosen: Visit | None = None
         for host in hosts:
-            name = host.id if host is not None else None
-            v = base.model_copy(update={"presenter": name})
-            others = (
-                around(set(self.by_presenter.get((name, day), [])))
-                if name is not None
-                else []
-            )
-            broken = presenters(week, [*others, new(v)])
+            v, broken = self.host_rules(touch, host)
             if not broken:
                 chosen = v
                 break
@@ -670,24 +674,87 @@ class _Searcher:
         if chosen is None:
             return host_found, None
         pool_found: list[Violation] = []
-        own = {k for k in touched if k[1] == day}
         for pool in pools:
-            v = chosen.model_copy(update={"vehicle_pool": pool})
-            riders: set[str] = set()
-            for owner in self.by_pool.get((str(pool), day), set()):
-                riders.update(self.by_outing.get((owner, day), []))
-            ridden = around(riders - ids) + [
-                p for p in mine if (p.delegation.id, p.day) in own
-            ]
-            ridden = [p if p.visit.id != v.id else new(v) for p in ridden]
-            every = group_outings(ridden)
-            broken = vehicles(week, every)
+            v, broken = self.pool_rules(touch, chosen, pool)
             if not broken:
                 return [], v
             pool_found += broken
         return pool_found, None
 
-    def _placed(self, v: Visit) -> Placed:
+    def touch(self, visit: Visit, gives_way: str | None) -> Touch:
+        """The visits a candidate can touch, placed, the candidate's own
+        with its travel recomputed (shared with `visits why`)."""
+        changed, outings = self._changed(visit, gives_way)
+        gone = {i for i in (gives_way,) if i is not None}
+        if self.current is not None:
+            gone.add(self.current.id)
+        base = changed[visit.id]
+        start = self.instance.minute(visit.start)
+        touch = Touch(self, base, start, changed, frozenset(gone))
+        ids: set[str] = set(self.mine)
+        for key in outings:
+            ids.update(self.by_outing.get(key, []))
+        mine = [*touch.around(ids), touch.new(base)]
+        touched = {
+            k: v for k, v in group_outings(mine).items() if k in outings
+        }
+        return replace(touch, ids=frozenset(ids), mine=mine, touched=touched)
+
+    def slot_rules(self, touch: Touch) -> list[Violation]:
+        """Rules 1-5 and 7 on the touched visits: they do not depend on
+        who presents or which pool rides."""
+        week, new = self.week, touch.new(touch.base)
+        found = times(week, [new])
+        found += days_out(week, touch.touched)
+        found += lunch(week, touch.touched)
+        found += per_day_and_site(
+            week,
+            [p for p in touch.mine if p.delegation is self.d],
+            touch.touched,
+        )
+        found += capacity(
+            week,
+            [
+                *touch.around(
+                    set(self.by_site.get((touch.base.site, touch.day), []))
+                ),
+                new,
+            ],
+        )
+        found += access([new])
+        return found
+
+    def host_rules(
+        self, touch: Touch, host: Presenter | None
+    ) -> tuple[Visit, list[Violation]]:
+        """Rule 6 with ``host`` presenting: the visit so, and what breaks."""
+        name = host.id if host is not None else None
+        v = touch.base.model_copy(update={"presenter": name})
+        others = (
+            touch.around(set(self.by_presenter.get((name, touch.day), [])))
+            if name is not None
+            else []
+        )
+        return v, presenters(self.week, [*others, touch.new(v)])
+
+    def pool_rules(
+        self, touch: Touch, chosen: Visit, pool: str | None
+    ) -> tuple[Visit, list[Violation]]:
+        """Rule 8 with the delegation riding ``pool``: the visit so, and
+        what breaks."""
+        day = touch.day
+        v = chosen.model_copy(update={"vehicle_pool": pool})
+        own = {k for k in touch.touched if k[1] == day}
+        riders: set[str] = set()
+        for owner in self.by_pool.get((str(pool), day), set()):
+            riders.update(self.by_outing.get((owner, day), []))
+        ridden = touch.around(riders - touch.ids) + [
+            p for p in touch.mine if (p.delegation.id, p.day) in own
+        ]
+        ridden = [p if p.visit.id != v.id else touch.new(v) for p in ridden]
+        return v, vehicles(self.week, group_outings(ridden))
+
+    def placed(self, v: Visit) -> Placed:
         lo, hi = self.minute[v.id]
         return Placed(
             v,

@@ -31,6 +31,7 @@ from visits.cli.replan import replan
 from visits.cli.serve import password, serve
 from visits.cli.stats import stats
 from visits.cli.whatif import whatif
+from visits.cli.why import why
 from visits.planning import plan_command
 from visits.recording import record_folder
 from visits.replies import answers
@@ -202,3 +203,4 @@ main.add_command(stats)
 main.add_command(serve)
 main.add_command(password)
 main.add_command(options)
+main.add_command(why)

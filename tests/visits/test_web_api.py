@@ -5,6 +5,7 @@ answers to bad input."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import json
 import re
@@ -29,6 +30,8 @@ from tests.visits.test_publish import Inbox
 from visits.cli import main
 from visits.web.app import Settings, create_app
 from visits.web.auth import Access, User, hash_password, load_users, verify
+from visits.why import why_request
+from visits.why import words as why_words
 from whatif.scenario import load_instance
 
 PORTAL = MEDELLIN / "portal" / "requests-2026-W49.csv"
@@ -501,3 +504,25 @@ def test_cancel_stops_the_search_and_keeps_the_best(
     schedule = load_schedule(plan_folder(tmp_path, slug) / "schedule.json")
     assert schedule.visits  # the best found was kept
     assert view["elapsed"] < 100
+
+
+def test_why_not_shows_the_words_of_visits_why(
+    client: TestClient, tmp_path: Path
+) -> None:
+    slug = import_week(client, WEEKS / "normal.yaml")
+    assert solve(client, slug)["status"] == "done"
+    folder = plan_folder(tmp_path, slug)
+    schedule = load_schedule(folder / "schedule.json")
+    assert schedule.unserved, "a poor fixture"
+    u = schedule.unserved[0]
+    url = f"/weeks/{slug}/why/{u.delegation}/{u.request}"
+    assert url in client.get(f"/weeks/{slug}").text
+    shown = client.get(url)
+    assert shown.status_code == 200
+    instance = load_instance(tmp_path / "space" / slug / "week.yaml")
+    expected = why_words(
+        why_request(instance, schedule, u.delegation, u.request)
+    )
+    text = html.unescape(shown.text)
+    assert expected in text
+    assert u.reason in text

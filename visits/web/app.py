@@ -53,6 +53,8 @@ from visits.replies import read_recorded
 from visits.web.auth import Access
 from visits.web.jobs import Jobs
 from visits.web.workspace import Conflict, Week, WeekState, Workspace
+from visits.why import why_request
+from visits.why import words as why_words
 
 HERE = Path(__file__).parent
 
@@ -628,6 +630,29 @@ def create_app(settings: Settings) -> FastAPI:
                 state, note=f"added {delegation.id}; re-solve to plan it"
             )
         return RedirectResponse(f"/weeks/{slug}", status_code=303)
+
+    # --- why not? (the words of `visits why`) ------------------------------
+
+    @app.get(
+        "/weeks/{slug}/why/{delegation}/{request_index}",
+        response_class=HTMLResponse,
+    )
+    def why_page(
+        request: Request, slug: str, delegation: str, request_index: int
+    ) -> HTMLResponse:
+        week = find(slug)
+        instance = week.instance()
+        answer = why_request(
+            instance, current(week), delegation, request_index
+        )
+        return page(
+            request,
+            "why.html",
+            week=week,
+            delegation=delegation,
+            request_index=request_index,
+            answer=why_words(answer),
+        )
 
     # --- ranked options for one request ---------------------------------------
 

@@ -30,7 +30,14 @@ def run(*args: str) -> Any:
 def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample week planned and 'sent out'."""
     out = tmp_path_factory.mktemp("published") / "plan"
-    result = run("plan", str(WEEKS / "example.yaml"), "--out", str(out), *FAST)
+    result = run(
+        "plan",
+        str(WEEKS / "example.yaml"),
+        "--out",
+        str(out),
+        *FAST,
+        "--deterministic",
+    )
     assert result.exit_code == 0, result.output
     return out
 

@@ -618,27 +618,9 @@ class _Searcher:
             day_visits = [self.visits[i] for i in ids]
             if key == (self.d.id, day):
                 day_visits.append(visit)
-            for v in self._retravel(day_visits):
+            for v in self.week.with_travel(day_visits):
                 changed[v.id] = v
         return changed, outings
-
-    def _retravel(self, day_visits: list[Visit]) -> list[Visit]:
-        """travel_minutes_before from the previous place of the day."""
-        out = []
-        previous: Site | None = None
-        for v in sorted(day_visits, key=lambda v: v.start):
-            site = self.week.sites[v.site]
-            owner = self.week.delegations[v.delegation]
-            need = (
-                self.week.from_lodging(owner, site)
-                if previous is None
-                else self.week.between(previous, site)
-            )
-            if v.travel_minutes_before != need:
-                v = v.model_copy(update={"travel_minutes_before": need})
-            out.append(v)
-            previous = site
-        return out
 
     def _check(
         self,

@@ -208,18 +208,8 @@ def with_travel(instance: Instance, visits: list[Visit]) -> list[Visit]:
     for v in sorted(visits, key=lambda v: v.start):
         key = (v.delegation, instance.local(v.start).date())
         days.setdefault(key, []).append(v)
-    for (delegation_id, _), day in days.items():
-        delegation = week.delegations[delegation_id]
-        previous_site = None
-        for v in day:
-            site = week.sites[v.site]
-            travel = (
-                week.from_lodging(delegation, site)
-                if previous_site is None
-                else week.between(previous_site, site)
-            )
-            out.append(v.model_copy(update={"travel_minutes_before": travel}))
-            previous_site = site
+    for day in days.values():
+        out += week.with_travel(day)
     return out
 
 

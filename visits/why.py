@@ -249,24 +249,6 @@ def _added(
     return out
 
 
-def _retravel(week: Week, day_visits: list[Visit]) -> list[Visit]:
-    """travel_minutes_before from the previous place of the day, in
-    start order."""
-    out = []
-    previous: Site | None = None
-    for v in sorted(day_visits, key=lambda v: v.start):
-        site = week.sites[v.site]
-        owner = week.delegations[v.delegation]
-        need = (
-            week.from_lodging(owner, site)
-            if previous is None
-            else week.between(previous, site)
-        )
-        out.append(v.model_copy(update={"travel_minutes_before": need}))
-        previous = site
-    return out
-
-
 def _with_visit(
     week: Week, schedule: Schedule, current: Visit | None, visit: Visit
 ) -> list[Visit]:
@@ -288,7 +270,7 @@ def _with_visit(
         ]
         ordered = sorted(at, key=lambda k: keep[k].start)
         for k, v in zip(
-            ordered, _retravel(week, [keep[k] for k in ordered]), strict=True
+            ordered, week.with_travel([keep[k] for k in ordered]), strict=True
         ):
             keep[k] = v
     return keep

@@ -77,6 +77,25 @@ class Week:
     def between(self, a: Site, b: Site) -> int:
         return self.travel.minutes(a.id, a.location, b.id, b.location)
 
+    def with_travel(self, day: list[Visit]) -> list[Visit]:
+        """One delegation-day's visits in start order, each with
+        ``travel_minutes_before`` from the previous place of the day (the
+        lodging for the first); a visit already right is kept as is."""
+        out = []
+        previous: Site | None = None
+        for v in sorted(day, key=lambda v: v.start):
+            site = self.sites[v.site]
+            need = (
+                self.from_lodging(self.delegations[v.delegation], site)
+                if previous is None
+                else self.between(previous, site)
+            )
+            if v.travel_minutes_before != need:
+                v = v.model_copy(update={"travel_minutes_before": need})
+            out.append(v)
+            previous = site
+        return out
+
     def depart(self, day: list[Placed]) -> int:
         """start(v1) − travel(lodging, s1)."""
         first = day[0]

@@ -142,31 +142,37 @@ def search_options(
 ) -> Search:
     """``slot_options`` with the current visit and the blockers told."""
     week = Week(instance)
-    d = week.delegations.get(delegation_id)
+    d = delegation_of(week, delegation_id, request_index)
+    return _Searcher(week, schedule, d, request_index).run(top)
+
+
+def delegation_of(week: Week, delegation: str, request: int) -> Delegation:
+    """The delegation, and its request checked, or a clear input error."""
+    d = week.delegations.get(delegation)
     if d is None:
+        known = ", ".join(sorted(week.delegations)[:8]) or "none in this week"
         raise InputError(
             [
                 Problem(
                     "delegation",
-                    delegation_id,
-                    f'no delegation "{delegation_id}" in the week; use one '
-                    "of its ids: " + ", ".join(sorted(week.delegations)[:10]),
+                    delegation,
+                    f'no delegation "{delegation}"; give one of its ids '
+                    f"(e.g. {known})",
                 )
             ]
         )
-    if not 0 <= request_index < len(d.requests):
+    if not 0 <= request < len(d.requests):
         raise InputError(
             [
                 Problem(
                     "request",
-                    str(request_index),
-                    f"{d.id} has {len(d.requests)} request(s), numbered "
-                    f"from 0; give 0 to {len(d.requests) - 1} or a label "
-                    "such as site:ruta-n",
+                    str(request),
+                    f"request {request} does not exist: {d.id} has "
+                    f"{len(d.requests)} request(s), numbered from 0",
                 )
             ]
         )
-    return _Searcher(week, schedule, d, request_index).run(top)
+    return d
 
 
 def with_option(

@@ -29,7 +29,7 @@ from scheduler.check.capacity import per_day_and_site
 from scheduler.check.requests import locked
 from scheduler.errors import InputError, Problem
 from scheduler.model import Visit, visit_id
-from visits.options import RULE_WORDS, candidates
+from visits.options import RULE_WORDS, candidates, delegation_of
 
 if TYPE_CHECKING:
     from scheduler.model import Delegation, Instance, Presenter, Schedule, Site
@@ -130,35 +130,6 @@ def broken(v: Violation) -> Broken:
 
 
 # --- looking things up -------------------------------------------------
-
-
-def delegation_of(week: Week, delegation: str, request: int) -> Delegation:
-    """The delegation, and its request checked, or a clear input error."""
-    d = week.delegations.get(delegation)
-    if d is None:
-        known = ", ".join(sorted(week.delegations)[:8]) or "none in this week"
-        raise InputError(
-            [
-                Problem(
-                    "delegation",
-                    delegation,
-                    f'no delegation "{delegation}"; give one of its ids '
-                    f"(e.g. {known})",
-                )
-            ]
-        )
-    if not 0 <= request < len(d.requests):
-        raise InputError(
-            [
-                Problem(
-                    "request",
-                    str(request),
-                    f"request {request} does not exist: {d.id} has "
-                    f"{len(d.requests)} request(s), numbered from 0",
-                )
-            ]
-        )
-    return d
 
 
 def site_of(week: Week, site: str) -> Site:

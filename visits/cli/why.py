@@ -11,12 +11,11 @@ import click
 from scheduler.check import Week
 from scheduler.loading import load_schedule
 from visits.cli.options import user_errors
-from visits.options import find_request
+from visits.options import delegation_of, find_request
 from visits.why import (
     RequestAnswer,
     Verdict,
     as_json,
-    delegation_of,
     parse_start,
     site_of,
     why_placement,

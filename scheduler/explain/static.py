@@ -22,6 +22,7 @@ named, with the ones before it that removed some.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from scheduler.explain.words import (
@@ -152,6 +153,11 @@ class _Site:
             day.index: day for day in self.dd.days
         }
         self.dates = instance.horizon.dates
+        self.stay_days = range(
+            max(0, self.arrival // DAY),
+            min(len(self.dates) - 1, (self.departure - 1) // DAY) + 1,
+        )
+        """Horizon days the delegation is in town."""
 
     # --- candidates -------------------------------------------------------
 
@@ -159,10 +165,8 @@ class _Site:
         """Grid starts on each day of the horizon the delegation is in
         town, at any hour."""
         slot = self.data.slot
-        first = max(0, self.arrival // DAY)
-        last = min(len(self.dates) - 1, (self.departure - 1) // DAY)
         out: list[int] = []
-        for k in range(first, last + 1):
+        for k in self.stay_days:
             out += range(k * DAY, (k + 1) * DAY - self.sd.duration + 1, slot)
         return out
 
@@ -199,7 +203,7 @@ class _Site:
             *self._vehicle_facts(),
         ]
 
-    @property
+    @cached_property
     def _words(self) -> _SiteWords:
         return _SiteWords(self)
 
@@ -297,9 +301,7 @@ class _SiteWords:
 
     def closed(self) -> Phrase:
         x = self.x
-        first = max(0, x.arrival // DAY)
-        last = min(len(x.dates) - 1, (x.departure - 1) // DAY)
-        stay = [x.dates[k] for k in range(first, last + 1)]
+        stay = [x.dates[k] for k in x.stay_days]
         closed = tuple(date for date in stay if date in x.site.closed)
         key = "closed" if len(closed) == len(stay) else "closed_some"
         return Reason(key, {"site": self.name, "dates": Dates(closed)})

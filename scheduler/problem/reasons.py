@@ -9,6 +9,10 @@ Two kinds of reason (SPEC "Objective"):
 - outcompeted: it could be served alone, but the final schedule leaves no
   room. The request is tried at every site and start of the final schedule;
   the rule that blocks it most often names the resource it lost on.
+
+This is the solver side, in problem-data ids and English only: the greedy
+solver words its conflicts with it. A calendar schedule's reasons, in the
+catalog's names and both languages, come from ``scheduler.explain``.
 """
 
 from __future__ import annotations
@@ -32,24 +36,22 @@ SHOWN_SITES = 3
 
 @dataclass(frozen=True)
 class Words:
-    """Display names: the catalog's when the instance is at hand, else ids."""
+    """Display names in problem data: site ids and department names."""
 
     sites: tuple[str, ...]
     departments: tuple[str, ...]
-    topics: dict[tuple[int, int], str]
-    """(delegation, request) -> topic, for topic requests."""
 
     @classmethod
     def of_data(cls, data: ProblemData) -> Words:
         return cls(
             sites=tuple(s.name for s in data.sites),
             departments=data.departments,
-            topics={},
         )
 
     def topic(self, d: int, j: int) -> str:
-        topic = self.topics.get((d, j))
-        return f'topic "{topic}"' if topic else "the requested topic"
+        """Problem data keeps no topic names."""
+        del d, j
+        return "the requested topic"
 
 
 # --- public ---------------------------------------------------------------------
@@ -59,14 +61,9 @@ def unserved_reasons(
     data: ProblemData,
     visits: Sequence[PlannedVisit],
     served: set[tuple[int, int]],
-    words: Words | None = None,
 ) -> dict[tuple[int, int], str]:
-    """A reason for every request (d, j) not in ``served``.
-
-    With ``words`` (``scheduler.reasons.words_of``), reasons use the
-    catalog's names; without, ids.
-    """
-    words = words or Words.of_data(data)
+    """A reason for every request (d, j) not in ``served``, in ids."""
+    words = Words.of_data(data)
     empty = Timeline(data)
     final = Timeline(data)
     for v in sorted(visits, key=lambda v: v.start):

@@ -21,6 +21,12 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
+def p90(values: list[float]) -> float:
+    """The 90th percentile as the bench tables report it (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
+
+
 def read_rows(path: Path) -> list[dict[str, str]]:
     """Every row of a results file as strings; none if it does not exist
     yet (a first run)."""

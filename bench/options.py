@@ -27,6 +27,7 @@ import click
 if not __package__:  # run as a script: the repository, not bench/, first
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
+from bench.common import p90
 from bench.orienteering.tables import machine
 from scheduler.check import violations
 from visits.options import search_options, with_option
@@ -49,11 +50,6 @@ COLUMNS = (
     "displacing",
     "judge_valid",
 )
-
-
-def p90(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
 
 
 def measure(

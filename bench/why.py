@@ -28,6 +28,7 @@ import click
 if not __package__:  # run as a script: the repository, not bench/, first
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
+from bench.common import p90
 from bench.orienteering.tables import machine
 from scheduler.build import to_schedule
 from scheduler.compile import compile_instance
@@ -52,11 +53,6 @@ COLUMNS = (
     "static_yet_fits",
     "kinds",
 )
-
-
-def p90(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
 
 
 def measure(week: str, most: int) -> dict[str, object]:

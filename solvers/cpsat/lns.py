@@ -2,21 +2,22 @@
 
 The whole-week model of a 200-delegation week is too big for CP-SAT to
 improve within minutes on two cores. Instead, starting from a valid
-schedule (the greedy one), each step frees a few delegations, keeps every
-other visit where it is (holding its site, presenter and vehicles), and
-re-plans the freed delegations' whole week with the exact model
-(``build(data, delegations=..., fixed=...)``), warm-started from their
-current visits. A step is kept when it serves more value, or as much with
-no more changes to published visits (a re-plan) and no more travel. Freed groups are chosen around one delegation: those out
-on the same days and wanting the same sites, departments or vehicles.
+schedule (the greedy one), each step frees a group of delegations, keeps
+every other visit where it is (holding its site, presenter and vehicles),
+and re-plans the group exactly (``build(data, delegations=...,
+fixed=...)``), warm-started from its current visits. A step is kept when
+it serves more value, or as much with no more changes to published visits
+(a re-plan) and no more travel. Groups are drawn around what binds
+(``neighbourhoods.py``); two one-day groups on different days share
+nothing, so with two workers they are re-planned at once, one worker each.
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
-import random
 from collections import Counter
+from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -25,8 +26,9 @@ from ortools.sat.python import cp_model
 from solvers.cpsat.callbacks import stop_on
 from solvers.cpsat.constraints.stability import changed_count
 from solvers.cpsat.engine import new_solver
-from solvers.cpsat.formulation import build, extract
+from solvers.cpsat.formulation import Built, build, extract
 from solvers.cpsat.hints import add_hints
+from solvers.cpsat.neighbourhoods import Neighbourhood, Neighbourhoods
 
 if TYPE_CHECKING:
     import threading
@@ -41,18 +43,12 @@ logger = logging.getLogger(__name__)
 
 STEP_S = 1.5
 """Time limit of one step (a neighbourhood re-planned)."""
-WEEK_SIZES = (3, 12)
-DAY_SIZES = (6, 60)
-"""Least and most delegations freed for their whole week / for one day."""
 SHORTLIST = 4
 """Presenters a visit may choose from within one step (``shortlist``)."""
 
 POLISH_SHARE = 0.2
 """Share of the time, at the end, where steps weigh travel and balance
 too; before, a step maximizes the served value alone (it proves faster)."""
-DAY_SHARE = 0.7
-"""Share of steps that free one day of many delegations (vehicles,
-presenters and sites are shared day by day)."""
 
 
 @dataclass(frozen=True)
@@ -97,83 +93,6 @@ def travel_minutes(data: ProblemData, visits: Sequence[PlannedVisit]) -> int:
             data.travel[a.site][b.site] for a, b in itertools.pairwise(day)
         )
     return total
-
-
-class Neighbourhoods:
-    """Draws groups of delegations that compete for the same things."""
-
-    def __init__(
-        self, data: ProblemData, seed: int, caps: Mapping[int, int]
-    ) -> None:
-        self.data = data
-        self.caps = caps
-        self.rng = random.Random(seed)
-        self.days = [{day.index for day in d.days} for d in data.delegations]
-        self.sites = [
-            {s for s in data.candidate_sites(d) if data.starts(d, s)}
-            for d in range(len(data.delegations))
-        ]
-        self.departments = [
-            {data.sites[s].department for s in sites} for sites in self.sites
-        ]
-        self.candidates = [d for d, s in enumerate(self.sites) if s]
-
-    def draw(
-        self, sizes: dict[bool, int], visits: Sequence[PlannedVisit]
-    ) -> tuple[set[int], int | None]:
-        """Delegations to free, and the one day they are free on (None: the
-        whole week). A centre, favouring delegations with room to gain,
-        and its rivals for sites, presenters and vehicles."""
-        if self.rng.random() >= DAY_SHARE:
-            return self._around(sizes[False], visits), None
-        centre = next(iter(self._around(1, visits)))
-        day = self.rng.choice(sorted(self.days[centre]))
-        return self._around(sizes[True], visits, on=day), day
-
-    def _around(
-        self, size: int, visits: Sequence[PlannedVisit], on: int | None = None
-    ) -> set[int]:
-        candidates = [
-            d for d in self.candidates if on is None or on in self.days[d]
-        ]
-        if len(candidates) <= size:
-            return set(candidates)
-        if self.rng.random() < 0.15:
-            return set(self.rng.sample(candidates, size))
-        served = {v.delegation for v in visits if v.request >= 0}
-        got = {d: 0 for d in candidates}
-        for v in visits:
-            if v.delegation in got and v.request >= 0:
-                got[v.delegation] += (
-                    self.data.delegations[v.delegation]
-                    .requests[v.request]
-                    .value
-                )
-        # Room to gain: up to the delegation's cap (its best alone).
-        weights = [
-            0.2
-            + self.caps.get(d, self.data.delegations[d].requested_value)
-            - got[d]
-            for d in candidates
-        ]
-        centre = self.rng.choices(candidates, weights)[0]
-        rivals = []
-        for d in candidates:
-            if d == centre:
-                continue
-            shared_days = len(self.days[d] & self.days[centre])
-            if not shared_days:
-                continue
-            closeness = (
-                shared_days
-                + 2 * len(self.sites[d] & self.sites[centre])
-                + len(self.departments[d] & self.departments[centre])
-                + (d in served)
-                + 2 * self.rng.random()
-            )
-            rivals.append((closeness, d))
-        rivals.sort(reverse=True)
-        return {centre} | {d for _, d in rivals[: size - 1]}
 
 
 def shortlist(
@@ -223,78 +142,152 @@ def improve(
 
     Returns the best schedule found; ``on_better`` hears each improvement.
     ``caps`` (each delegation's best alone) steer the search to where
-    value can be gained, and cut the steps' models.
+    value can be gained, and cut the steps' models. With two workers or
+    more, two one-day steps on different days and different delegations
+    run at once, one worker each (``TOGETHER``); a week step takes every
+    worker.
     """
     caps = caps or {}
     best = tuple(start)
     best_score = score(data, best)
     draws = Neighbourhoods(data, params.seed, caps)
-    sizes = {False: 6, True: 20}
     polish_from = deadline - POLISH_SHARE * (deadline - clock.now())
+    together = params.workers >= 2 and data.max_changes is None
     steps = kept = 0
     while clock.now() < deadline - 0.5:
         if stop is not None and stop.is_set():
             break
+        first = draws.draw(best)
+        if first is None:
+            break
+        drawn = [first]
+        if together and first.day is not None:
+            second = draws.draw(best, avoid=first)
+            if second is not None:
+                drawn.append(second)
+        workers = max(1, params.workers // len(drawn))
+        polish = clock.now() >= polish_from
+        limit = max(0.2, min(STEP_S, deadline - clock.now()))
+        prepared = [_prepare(data, n, best, caps, polish) for n in drawn]
+        calls = []
+        for i, built in enumerate(prepared):
+            solver = new_solver()
+            solver.parameters.num_workers = workers
+            solver.parameters.random_seed = params.seed + steps + i
+            clock.limit(solver, limit)
+            calls.append((solver, built.model))
         steps += 1
-        group, day = draws.draw(sizes, best)
-        mine = [v for v in best if v.delegation in group]
-        others = [v for v in best if v.delegation not in group]
-        built = build(
-            data,
-            delegations=group,
-            fixed=others,
-            caps=caps,
-            shortlist=shortlist(data, group, mine, others),
-        )
-        add_hints(built.model, data, built.vars, built.objective, mine)
-        assert built.objective is not None
-        if clock.now() < polish_from:
-            built.objective.value_only(built.model)
-        if day is not None:
-            _free_one_day(data, built.vars, mine, day, built.model)
-        solver = new_solver()
-        solver.parameters.num_workers = max(1, params.workers)
-        solver.parameters.random_seed = params.seed + steps
-        clock.limit(solver, max(0.2, min(STEP_S, deadline - clock.now())))
-        with stop_on(solver, stop):
-            code = clock.solve(solver, built.model)
-        logger.debug(
-            "LNS step %d: %d delegations, day %s, %s in %.1f s",
-            steps,
-            len(group),
-            day,
-            solver.status_name(code),
-            solver.wall_time,
-        )
-        least, most = DAY_SIZES if day is not None else WEEK_SIZES
-        one_day = day is not None
-        if code == cp_model.OPTIMAL:
-            sizes[one_day] = min(most, sizes[one_day] + 1)
-        else:
-            sizes[one_day] = max(least, sizes[one_day] - 1)
-        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            continue
-        candidate = tuple(
-            sorted(
-                (*others, *extract(data, built.vars, solver)),
-                key=lambda v: (v.delegation, v.start),
+        with ExitStack() as watching:
+            for solver, _ in calls:
+                watching.enter_context(stop_on(solver, stop))
+            codes = clock.solve_together(calls)
+        results = []
+        for n, built, (solver, _), code in zip(
+            drawn, prepared, calls, codes, strict=True
+        ):
+            logger.debug(
+                "LNS step %d: %s, %d delegations, day %s, %s in %.1f s",
+                steps,
+                n.kind,
+                len(n.group),
+                n.day,
+                solver.status_name(code),
+                solver.wall_time,
             )
+            found = (
+                extract(data, built.vars, solver)
+                if code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+                else None
+            )
+            results.append((n, found, code == cp_model.OPTIMAL))
+        candidate, candidate_score, used = _best_merge(
+            data, best, best_score, results
         )
-        candidate_score = score(data, candidate)
-        if candidate_score.at_least(best_score):
+        for n, _, proven in results:
+            draws.selection.record(
+                n.kind,
+                served_more=n in used
+                and candidate_score.value > best_score.value,
+                proven=proven,
+            )
+        if candidate_score.at_least(best_score) and used:
             improved = candidate_score != best_score
             best, best_score = candidate, candidate_score
             if improved:
                 kept += 1
                 on_better(best)
     logger.info(
-        "LNS: %d steps, %d improvements, served %d, travel %d",
+        "LNS: %d steps, %d improvements, served %d, travel %d; kinds %s",
         steps,
         kept,
         best_score.value,
         best_score.travel,
+        {k: round(w, 2) for k, w in draws.selection.weights.items()},
     )
     return best
+
+
+def _prepare(
+    data: ProblemData,
+    n: Neighbourhood,
+    best: Sequence[PlannedVisit],
+    caps: Mapping[int, int],
+    polish: bool,
+) -> Built:
+    """The step's model: the group free (on its day), everyone else kept,
+    hinted with the group's current visits."""
+    mine = [v for v in best if v.delegation in n.group]
+    others = [v for v in best if v.delegation not in n.group]
+    built = build(
+        data,
+        delegations=n.group,
+        fixed=others,
+        caps=caps,
+        shortlist=shortlist(data, n.group, mine, others),
+    )
+    add_hints(built.model, data, built.vars, built.objective, mine)
+    assert built.objective is not None
+    if not polish:
+        built.objective.value_only(built.model)
+    if n.day is not None:
+        _free_one_day(data, built.vars, mine, n.day, built.model)
+    return built
+
+
+def _best_merge(
+    data: ProblemData,
+    best: tuple[PlannedVisit, ...],
+    best_score: Score,
+    results: Sequence[
+        tuple[Neighbourhood, tuple[PlannedVisit, ...] | None, bool]
+    ],
+) -> tuple[tuple[PlannedVisit, ...], Score, tuple[Neighbourhood, ...]]:
+    """The best schedule from the steps' results: each alone, or all
+    together (they touch different delegations on different days, so
+    their changes combine)."""
+    found = [(n, visits) for n, visits, _ in results if visits is not None]
+    options = [found[:1], found[1:], found] if len(found) > 1 else [found]
+    winner: tuple[tuple[PlannedVisit, ...], Score, tuple[Neighbourhood, ...]]
+    winner = (best, best_score, ())
+    for option in options:
+        if not option:
+            continue
+        freed = set().union(*(n.group for n, _ in option))
+        merged = tuple(
+            sorted(
+                (
+                    *(v for v in best if v.delegation not in freed),
+                    *(v for _, visits in option for v in visits),
+                ),
+                key=lambda v: (v.delegation, v.start),
+            )
+        )
+        merged_score = score(data, merged)
+        if merged_score.at_least(winner[1]) and (
+            merged_score != winner[1] or not winner[2]
+        ):
+            winner = (merged, merged_score, tuple(n for n, _ in option))
+    return winner
 
 
 def _free_one_day(

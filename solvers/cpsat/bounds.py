@@ -27,6 +27,7 @@ from solvers.cpsat.formulation import build
 from solvers.cpsat.variables import clip, locked_windows
 
 if TYPE_CHECKING:
+    import threading
     from collections.abc import Mapping
 
     from scheduler.problem import ProblemData, Window
@@ -34,19 +35,23 @@ if TYPE_CHECKING:
 
 
 def alone_caps(
-    data: ProblemData, clock: Clock, budget: float
+    data: ProblemData,
+    clock: Clock,
+    budget: float,
+    into: dict[int, int] | None = None,
+    stop: threading.Event | None = None,
 ) -> dict[int, int]:
     """Delegation → its best served value alone, within ``budget`` seconds
-    of ``clock``.
+    of ``clock``; each is added to ``into`` (if given) as soon as known.
 
-    Delegations not reached in time get no cap.
+    Delegations not reached in time (or before ``stop``) get no cap.
     """
 
     until = clock.now() + budget
-    caps: dict[int, int] = {}
+    caps: dict[int, int] = {} if into is None else into
     for d in range(len(data.delegations)):
         left = until - clock.now()
-        if left <= 0:
+        if left <= 0 or (stop is not None and stop.is_set()):
             break
         built = build(data, delegations=[d])
         assert built.objective is not None
@@ -77,6 +82,50 @@ def _candidates(data: ProblemData, d: int) -> dict[int, tuple[Window, ...]]:
 
 STEP = 60
 """Grid of the time windows in the vehicle and presenter cuts (minutes)."""
+LEAST_WINDOW = 300
+"""Shorter windows never cut on the committed weeks (the windows that did
+span a morning or an afternoon and lunch); they only slowed the LP."""
+DETAILED_VISITS = 4_000
+"""Above this many candidate visit-days, the LP sees the fleet as one pool
+and each resource over whole days: per pool and per window it grew to
+100,000 rows at 1,000 delegations, a minute of GLOP for no better bound."""
+MERGED = -1
+"""The one pool of a merged fleet."""
+
+
+@dataclass(frozen=True)
+class _Fleet:
+    """The vehicles as the LP sees them: each pool, or all as one
+    (``MERGED``) where each delegation needs its fewest vehicles of any
+    pool it fits."""
+
+    data: ProblemData
+    merged: bool
+
+    def usable(self, d: int) -> list[int]:
+        pools = [
+            p
+            for p, pool in enumerate(self.data.vehicles)
+            if self.data.vehicles_needed(d, p) <= pool.count
+        ]
+        return [MERGED] if self.merged and pools else pools
+
+    def count(self, p: int) -> int:
+        if p == MERGED:
+            return sum(pool.count for pool in self.data.vehicles)
+        return self.data.vehicles[p].count
+
+    def need(self, d: int, p: int) -> int:
+        if p == MERGED:
+            return min(
+                self.data.vehicles_needed(d, q)
+                for q, pool in enumerate(self.data.vehicles)
+                if self.data.vehicles_needed(d, q) <= pool.count
+            )
+        return self.data.vehicles_needed(d, p)
+
+    def windows(self, lo: int, hi: int) -> list[tuple[int, int]]:
+        return [(lo, hi)] if self.merged else _windows(lo, hi)
 
 
 @dataclass(frozen=True)
@@ -93,6 +142,8 @@ class _Visit:
     duration: int
     into: int
     """Least travel into the site (from lodging or another candidate)."""
+    between: int
+    """Least travel into the site from another candidate."""
     share: Any
     """Its LP variable: the share of the visit made that day."""
     rides: dict[int, Any]
@@ -127,22 +178,27 @@ def relaxation_bound(
         return None
     value_terms: list[Any] = []
     visits: list[_Visit] = []
-    rides: dict[tuple[int, int], list[tuple[int, Any, int]]] = defaultdict(
-        list
+    rides: dict[int, list[_Ride]] = defaultdict(list)
+    found = [_candidates(data, d) for d in range(len(data.delegations))]
+    visit_days = sum(
+        1
+        for d, sites in enumerate(found)
+        for windows in sites.values()
+        for day in data.delegations[d].days
+        if clip(windows, day.lo, day.hi - 1)
     )
-    for d in range(len(data.delegations)):
-        found = _candidates(data, d)
-        if not found:
+    fleet = _Fleet(data, merged=visit_days > DETAILED_VISITS)
+    for d, sites in enumerate(found):
+        if not sites:
             continue
-        x = _requests(lp, data, d, found, value_terms, caps)
-        mine = _visits(lp, data, d, found, x)
+        x = _requests(lp, data, d, sites, value_terms, caps)
+        mine = _visits(lp, data, fleet, d, sites, x)
         visits += mine
-        for k, back, ride in _day_budgets(lp, data, d, mine):
-            for p, r in ride.items():
-                rides[(p, k)].append((d, r, back))
-    _vehicle_windows(lp, data, visits, rides)
+        for k, ride in _day_budgets(lp, data, d, mine):
+            rides[k].append(ride)
+    _vehicle_windows(lp, fleet, visits, rides)
     _site_days(lp, data, visits)
-    _presenter_windows(lp, data, visits)
+    _presenter_windows(lp, data, fleet, visits)
     lp.Maximize(lp.Sum(value_terms))
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
         return None
@@ -182,6 +238,7 @@ def _requests(
 def _visits(
     lp: pywraplp.Solver,
     data: ProblemData,
+    fleet: _Fleet,
     d: int,
     found: Mapping[int, tuple[Window, ...]],
     x: Mapping[tuple[int, int], Any],
@@ -190,17 +247,15 @@ def _visits(
     request (or is locked); y(v, p) splits the visit over the pools."""
     dd = data.delegations[d]
     locked = {lock.site for lock in data.locked if lock.delegation == d}
-    pools = [
-        p
-        for p, pool in enumerate(data.vehicles)
-        if data.vehicles_needed(d, p) <= pool.count
-    ]
-    into = {
+    pools = fleet.usable(d)
+    between = {
         s: min(
-            [dd.from_lodging[s]] + [data.travel[u][s] for u in found if u != s]
+            [data.travel[u][s] for u in found if u != s],
+            default=dd.from_lodging[s],
         )
         for s in found
     }
+    into = {s: min(dd.from_lodging[s], between[s]) for s in found}
     out = []
     for s, windows in found.items():
         present = lp.NumVar(0, 1, "")
@@ -217,9 +272,12 @@ def _visits(
                 continue
             y = lp.NumVar(0, 1, "")
             shares.append(y)
-            split = {p: lp.NumVar(0, 1, "") for p in pools}
-            if split:
-                lp.Add(lp.Sum(list(split.values())) == y)
+            if len(pools) == 1:
+                split = {pools[0]: y}
+            else:
+                split = {p: lp.NumVar(0, 1, "") for p in pools}
+                if split:
+                    lp.Add(lp.Sum(list(split.values())) == y)
             out.append(
                 _Visit(
                     d,
@@ -229,6 +287,7 @@ def _visits(
                     starts[-1][1],
                     data.sites[s].duration,
                     into[s],
+                    between[s],
                     y,
                     split,
                 )
@@ -237,12 +296,31 @@ def _visits(
     return out
 
 
+@dataclass(frozen=True)
+class _Ride:
+    """A delegation-day's pools in the LP, and its least fixed travel."""
+
+    delegation: int
+    pools: dict[int, Any]
+    """Pool → r(d, k, p), the share of the day out on it."""
+    back: int
+    """Least travel back to lodging."""
+    legs: int
+    """Least travel from lodging, less one ``between`` leg, and back: the
+    first leg leaves lodging rather than another site."""
+
+
 def _day_budgets(
     lp: pywraplp.Solver, data: ProblemData, d: int, mine: list[_Visit]
-) -> list[tuple[int, int, dict[int, Any]]]:
+) -> list[tuple[int, _Ride]]:
     """Per delegation-day: at most ``max_per_day`` visits, the visits and
     the travel into each (and back) within the longest outing, one pool
-    ridden (r(k, p) ≥ y(v, p)). Returns (day, least travel back, r(k, ·))."""
+    ridden (r(k, p) ≥ y(v, p)).
+
+    The travel is bounded twice: by the least leg into each visit and the
+    least leg back, and by the least leg from lodging, the least leg from
+    another site into each later visit (all visits but the one with the
+    longest such leg) and the least leg back."""
     dd = data.delegations[d]
     out = []
     for day in dd.days:
@@ -259,17 +337,31 @@ def _day_budgets(
             if not v.rides:
                 lp.Add(v.share == 0)
         lp.Add(lp.Sum([v.share for v in on]) <= dd.max_per_day)
+        longest = longest_outing(day)
         load = lp.Sum([(v.duration + v.into) * v.share for v in on])
-        lp.Add(load + back * used <= longest_outing(day))
-        out.append((day.index, back, ride))
+        lp.Add(load + back * used <= longest)
+        legs = (
+            min(dd.from_lodging[v.site] for v in on)
+            - max(v.between for v in on)
+            + back
+        )
+        if legs > back:
+            load = lp.Sum([(v.duration + v.between) * v.share for v in on])
+            lp.Add(load + legs * used <= longest)
+        out.append((day.index, _Ride(d, ride, back, max(back, legs))))
     return out
 
 
 def _windows(lo: int, hi: int) -> list[tuple[int, int]]:
-    """Every [a, b) on the ``STEP`` grid inside [lo, hi), the whole band
-    included."""
+    """Every [a, b) on the ``STEP`` grid inside [lo, hi), at least
+    ``LEAST_WINDOW`` long, the whole band included."""
     points = sorted({lo, hi} | set(range(-(-lo // STEP) * STEP, hi, STEP)))
-    return [(a, b) for i, a in enumerate(points) for b in points[i + 1 :]]
+    return [
+        (a, b)
+        for i, a in enumerate(points)
+        for b in points[i + 1 :]
+        if b - a >= LEAST_WINDOW or (a, b) == (lo, hi)
+    ]
 
 
 def _band(data: ProblemData, k: int) -> tuple[int, int]:
@@ -281,15 +373,18 @@ def _band(data: ProblemData, k: int) -> tuple[int, int]:
 
 def _vehicle_windows(
     lp: pywraplp.Solver,
-    data: ProblemData,
+    fleet: _Fleet,
     visits: list[_Visit],
-    rides: Mapping[tuple[int, int], list[tuple[int, Any, int]]],
+    rides: Mapping[int, list[_Ride]],
 ) -> None:
     """Per pool p, day k and window [a, b) of the day (rule 8):
 
-    Σ_v need(d, p)·least_inside(v, [a, b))·y(v, p)
-        (+ Σ_d need(d, p)·back(d, k)·r(d, k, p) over the whole band)
-        ≤ count(p)·(b − a)
+    Σ_v need(d, p)·least_inside(v, [a, b))·y(v, p)  ≤  count(p)·(b − a)
+
+    and over the whole band, with each day out's least fixed travel too:
+
+    Σ_v need(d, p)·(duration(v) + between(v))·y(v, p)
+        + Σ_d need(d, p)·legs(d, k)·r(d, k, p)  ≤  count(p)·(hi − lo)
 
     A visit's vehicle is busy from leaving for it to its end, so at least
     the part of that span that every start in its range puts inside the
@@ -300,12 +395,10 @@ def _vehicle_windows(
         for p in v.rides:
             by_pool_day[(p, v.day)].append(v)
     for (p, k), on in by_pool_day.items():
-        count = data.vehicles[p].count
-        needs = {
-            v.delegation: data.vehicles_needed(v.delegation, p) for v in on
-        }
-        lo, hi = _band(data, k)
-        for a, b in _windows(lo, hi):
+        count = fleet.count(p)
+        needs = {v.delegation: fleet.need(v.delegation, p) for v in on}
+        lo, hi = _band(fleet.data, k)
+        for a, b in fleet.windows(lo, hi):
             terms = []
             for v in on:
                 inside = v.least_inside(a, b, travel=True)
@@ -313,11 +406,21 @@ def _vehicle_windows(
                     terms.append(needs[v.delegation] * inside * v.rides[p])
             if (a, b) == (lo, hi):
                 terms += [
-                    data.vehicles_needed(d, p) * back * r
-                    for d, r, back in rides[(p, k)]
+                    fleet.need(r.delegation, p) * r.back * r.pools[p]
+                    for r in rides[k]
+                    if p in r.pools
                 ]
             if terms:
                 lp.Add(lp.Sum(terms) <= count * (b - a))
+        whole = [
+            needs[v.delegation] * (v.duration + v.between) * v.rides[p]
+            for v in on
+        ] + [
+            fleet.need(r.delegation, p) * r.legs * r.pools[p]
+            for r in rides[k]
+            if p in r.pools
+        ]
+        lp.Add(lp.Sum(whole) <= count * (hi - lo))
 
 
 def _site_days(
@@ -349,7 +452,10 @@ def _site_days(
 
 
 def _presenter_windows(
-    lp: pywraplp.Solver, data: ProblemData, visits: list[_Visit]
+    lp: pywraplp.Solver,
+    data: ProblemData,
+    fleet: _Fleet,
+    visits: list[_Visit],
 ) -> None:
     """Per department, day and window [a, b) (rule 6):
 
@@ -368,7 +474,7 @@ def _presenter_windows(
             lp.Sum([v.share for v in on]) <= sum(p.max_per_day for p in team)
         )
         lo, hi = _band(data, k)
-        for a, b in _windows(lo, hi):
+        for a, b in fleet.windows(lo, hi):
             terms = [
                 inside * v.share
                 for v in on

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -144,11 +145,14 @@ def solve(data: ProblemData, params: SolveParams) -> Solution:
         now = time.perf_counter() - started
         params.progress(Progress(schedule_value(data, hint), requested, now))
     # One delegation's cap is the whole problem: the main solve bounds it.
+    several = len(data.delegations) > 1
+    caps_budget = min(CAPS_MAX_S, CAPS_SHARE * params.time_limit)
+    # A big week's search starts at once and its caps are found beside it
+    # (``_solve_by_lns``), unless the plan must be reproducible.
+    beside = large and several and not clock.deterministic
     caps = (
-        alone_caps(
-            data, clock, budget=min(CAPS_MAX_S, CAPS_SHARE * params.time_limit)
-        )
-        if len(data.delegations) > 1
+        alone_caps(data, clock, budget=caps_budget)
+        if several and not beside
         else {}
     )
     deadline = params.time_limit
@@ -178,7 +182,15 @@ def solve(data: ProblemData, params: SolveParams) -> Solution:
         if first.status not in (Status.FEASIBLE,) or stopped:
             return first
         start = first.visits
-    return _solve_by_lns(data, params, start, caps, started, clock)
+    return _solve_by_lns(
+        data,
+        params,
+        start,
+        caps,
+        started,
+        clock,
+        caps_budget=caps_budget if beside else None,
+    )
 
 
 def _with_routing_hint(
@@ -326,39 +338,62 @@ def _solve_by_lns(
     data: ProblemData,
     params: SolveParams,
     start: tuple[PlannedVisit, ...],
-    caps: Mapping[int, int],
+    caps: dict[int, int],
     started: float,
     clock: Clock,
+    caps_budget: float | None = None,
 ) -> Solution:
-
+    """Improve ``start`` neighbourhood by neighbourhood (``lns.improve``)
+    while the bounds are found beside it: with ``caps_budget``, first the
+    caps (``caps`` fills as they come: the search reads it step by step),
+    then the LP bound. CP-SAT and GLOP leave the interpreter while they
+    solve, and on an event week the bounds take seconds the search should
+    not wait for. Until the LP bound is known, the bound shown is the
+    requested value."""
     requested = data.requested_value
-    found = relaxation_bound(data, caps)
-    bound = requested if found is None else min(found, requested)
     best: list[int] = []
 
-    def report(visits: tuple[PlannedVisit, ...]) -> None:
-        best.append(schedule_value(data, visits))
-        if params.progress is not None:
-            elapsed = time.perf_counter() - started
-            params.progress(Progress(best[-1], max(bound, best[-1]), elapsed))
+    def bounds() -> int | None:
+        if caps_budget is not None:
+            alone_caps(
+                data, clock, budget=caps_budget, into=caps, stop=params.stop
+            )
+        return relaxation_bound(data, caps)
 
-    report(start)
-    visits = improve(
-        data,
-        start,
-        params,
-        clock=clock,
-        deadline=LNS_DEADLINE_SHARE * params.time_limit,
-        on_better=report,
-        stop=params.stop,
-        caps=caps,
-    )
+    with ThreadPoolExecutor(1, thread_name_prefix="bounds") as side:
+        pending = side.submit(bounds)
+
+        def bound() -> int:
+            if not pending.done() or pending.result() is None:
+                return requested
+            return min(requested, pending.result() or requested)
+
+        def report(visits: tuple[PlannedVisit, ...]) -> None:
+            best.append(schedule_value(data, visits))
+            if params.progress is not None:
+                elapsed = time.perf_counter() - started
+                params.progress(
+                    Progress(best[-1], max(bound(), best[-1]), elapsed)
+                )
+
+        report(start)
+        visits = improve(
+            data,
+            start,
+            params,
+            clock=clock,
+            deadline=LNS_DEADLINE_SHARE * params.time_limit,
+            on_better=report,
+            stop=params.stop,
+            caps=caps,
+        )
+        pending.result()
     value = schedule_value(data, visits)
     return Solution(
         Status.FEASIBLE,
         visits,
         value,
-        max(bound, value),
+        max(bound(), value),
         time.perf_counter() - started,
         stats={"lns": 1.0, "capped": float(len(caps))},
     )

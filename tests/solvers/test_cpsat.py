@@ -323,6 +323,17 @@ def test_bounds_alone_and_relaxed() -> None:
     assert relaxation_bound(data) == 6
 
 
+def test_caps_fill_a_shared_dict_and_stop_when_told() -> None:
+    """The search reads the caps while they are found beside it."""
+    data = compile_instance(three_delegations())
+    shared: dict[int, int] = {}
+    assert alone_caps(data, Clock(), budget=5.0, into=shared) is shared
+    assert shared == {0: 1, 1: 2, 2: 6}
+    stop = threading.Event()
+    stop.set()
+    assert alone_caps(data, Clock(), budget=5.0, stop=stop) == {}
+
+
 @pytest.mark.parametrize("lns_from", [0, 10_000])
 def test_a_hint_missing_a_required_request_is_not_returned(
     monkeypatch: pytest.MonkeyPatch, lns_from: int

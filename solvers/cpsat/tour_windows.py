@@ -199,7 +199,7 @@ class TourWindow:
     """Site → requests it may serve here (served nowhere else)."""
 
 
-def _reopt(
+def replan(
     plan: Plan,
     window: TourWindow,
     clock: Clock,
@@ -412,6 +412,20 @@ def _reopt(
     return new
 
 
+def window_of(
+    plan: Plan, segments: list[Segment], extra: Sequence[int]
+) -> TourWindow:
+    """The window of these segments, their sites and the ``extra`` ones."""
+    inside = {
+        plan.tours[s.tour][i][0] for s in segments for i in range(s.lo, s.hi)
+    }
+    free = free_requests(plan, inside)
+    sites = sorted(inside) + [s for s in extra if s not in inside]
+    return TourWindow(
+        plan, segments, sites, {s: free.get(s, []) for s in sites}
+    )
+
+
 class Chooser:
     """Picks windows; kinds that improved lately are picked more often."""
 
@@ -457,7 +471,7 @@ class Chooser:
             for s in segments
             for i in range(s.lo, s.hi)
         }
-        free = _free_requests(plan, inside)
+        free = free_requests(plan, inside)
         routed = [
             s
             for s in plan.data.candidate_sites(DELEGATION)
@@ -475,11 +489,7 @@ class Chooser:
         )
         spans = [self._span(seg) for seg in segments]
         extra = [s for s in scored if self._fits(spans, s)][:nearby]
-        sites = sorted(inside) + extra
-        window = TourWindow(
-            plan, segments, sites, {s: free.get(s, []) for s in sites}
-        )
-        return kind, window
+        return kind, window_of(plan, segments, extra)
 
     def _segment(
         self, tour: int, length: int, near: list[int] | None
@@ -536,7 +546,7 @@ class Chooser:
         self.weights[kind] = w + 1.0 if improved else max(0.2, w * 0.95)
 
 
-def _free_requests(plan: Plan, inside: set[int]) -> dict[int, list[int]]:
+def free_requests(plan: Plan, inside: set[int]) -> dict[int, list[int]]:
     """Site → the requests of value it may serve: those served by no visit
     outside the window."""
     d = plan.data.delegations[DELEGATION]
@@ -602,7 +612,7 @@ def improve(
             break
         kind, window = picked
         counts["windows"] += 1
-        new = _reopt(plan, window, clock, seed, stop)
+        new = replan(plan, window, clock, seed, stop)
         improved = False
         if new is not None:
             tours = [list(o) for o in plan.tours]

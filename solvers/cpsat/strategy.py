@@ -261,7 +261,10 @@ def _routing_races(
         HANDOVER_SHARE * limit,
         params.seed,
         neighbours=SECOND_NEIGHBOURS,
-        patience=SECOND_PATIENCE,
+        # Large tours: stop sooner, for more runs from other seeds after.
+        patience=RESTART_PATIENCE
+        if len(model.sites) > LARGE_TOURS_SITES
+        else SECOND_PATIENCE,
         deterministic=clock.deterministic,
         stop=params.stop,
     )

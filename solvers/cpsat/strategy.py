@@ -11,7 +11,10 @@ solver's entry point:
    (proven optimal on the sample normal week in seconds), then travel and
    presenter balance with the value held; one delegation whose days are
    all alike is solved so by the tour model (``tours.py``), which has no
-   symmetric copies of a tour on other days;
+   symmetric copies of a tour on other days; on more than
+   ``LARGE_TOURS_SITES`` sites, where that model is too big, PyVRP runs
+   again from other seeds and small windows of the tours are re-planned
+   exactly (``_solve_large_tours``, ``tour_windows.py``);
 4. a big week (more than ``LNS_FROM_VISITS`` candidate visits) is improved
    by large-neighbourhood search from a valid schedule (``lns.py``), with
    a linear-programming bound (``bounds.relaxation_bound``);

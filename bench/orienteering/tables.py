@@ -154,7 +154,15 @@ NOTES = (
     "72, with 1.8 times the time to best (median; 1.1 for 39 rows of "
     "2026-11-30). So PyVRP alone's rows of that day (c_r_rc_100_100 m=1–2, "
     "c_r_rc_200_100 m=1, pr01_10 m=1–2 and 9 more) had more search a "
-    "second than ours beside them."
+    "second than ours beside them. "
+    "Re-run on 2026-12-07 with commits a31039d (the first 14) and "
+    "ad978ef (same solver; large tour-like data, 100+ sites: PyVRP again "
+    "from other seeds on the second core, then windows), one case at a "
+    "time with 2 workers, another session's benchmark sharing the machine "
+    "for most of them (load average 2–5): our rows of pr11_20 pr14, pr16, "
+    "pr19, pr20 m=1; pr13, pr14, pr15, pr16, pr20 m=2; pr14, pr16, pr20 "
+    "m=3; pr16, pr19, pr20 m=4 and pr01_10 pr10 m=1; pr03, pr05 m=2; "
+    "pr05, pr10 m=3; pr04, pr05, pr06, pr09, pr10 m=4."
 )
 
 

@@ -11,7 +11,10 @@ solver's entry point:
    (proven optimal on the sample normal week in seconds), then travel and
    presenter balance with the value held; one delegation whose days are
    all alike is solved so by the tour model (``tours.py``), which has no
-   symmetric copies of a tour on other days;
+   symmetric copies of a tour on other days; on more than
+   ``LARGE_TOURS_SITES`` sites, where that model is too big, PyVRP runs
+   again from other seeds and small windows of the tours are re-planned
+   exactly (``_solve_large_tours``, ``tour_windows.py``);
 4. a big week (more than ``LNS_FROM_VISITS`` candidate visits) is improved
    by large-neighbourhood search from a valid schedule (``lns.py``), with
    a linear-programming bound (``bounds.relaxation_bound``);
@@ -39,6 +42,7 @@ from scheduler.problem.solution import (
     schedule_value,
 )
 from solvers.clock import Clock
+from solvers.cpsat import tour_windows
 from solvers.cpsat import tours as tour_model
 from solvers.cpsat.bounds import alone_caps, relaxation_bound
 from solvers.cpsat.callbacks import Watcher, log_line, stop_on, value_floor
@@ -96,6 +100,21 @@ phase two (travel, then presenter balance, the value held)."""
 
 PHASE_TWO_MIN_S = 0.2
 """Phase two is skipped when less than this is left."""
+
+LARGE_TOURS_SITES = 100
+"""Tour-like data with more sites than this is improved by more PyVRP
+runs and then window by window (``_solve_large_tours``) after the races,
+instead of by the whole tour model, too big then to improve PyVRP's tours
+in a minute."""
+
+RESTART_PATIENCE = 20_000
+"""On large tour-like data, each further PyVRP run ends after this many
+iterations without a better solution (7–10 s on 200–288 sites)."""
+
+WINDOWS_SHARE = 0.1
+"""On large tour-like data, the window loop's share of the limit, at the
+end (on PyVRP's tours it seldom finds a better window: pr16 m=1, pr20 m=2
+and pr06 m=4 gave 0 improvements in 35–145 windows each)."""
 
 LNS_DEADLINE_SHARE = 1.0
 """A big week's neighbourhood search runs to this share of the limit."""
@@ -163,8 +182,12 @@ def solve(data: ProblemData, params: SolveParams) -> Solution:
             )
         whole, second = races
         cores = replace(params, workers=params.workers - 1)
-        found = _solve_whole(
-            data, cores, caps, started, clock, deadline, tours=tours
+        found = (
+            _solve_large_tours(routing, cores, started, clock, deadline, whole)
+            if routing is not None and len(routing.sites) > LARGE_TOURS_SITES
+            else _solve_whole(
+                data, cores, caps, started, clock, deadline, tours=tours
+            )
         )
         proven = found.status == Status.OPTIMAL
         found = _better(data, found, second.visits)
@@ -253,7 +276,10 @@ def _routing_races(
         HANDOVER_SHARE * limit,
         params.seed,
         neighbours=SECOND_NEIGHBOURS,
-        patience=SECOND_PATIENCE,
+        # Large tours: stop sooner, for more runs from other seeds after.
+        patience=RESTART_PATIENCE
+        if len(model.sites) > LARGE_TOURS_SITES
+        else SECOND_PATIENCE,
         deterministic=clock.deterministic,
         stop=params.stop,
     )
@@ -396,6 +422,87 @@ def _solve_by_lns(
         max(bound(), value),
         time.perf_counter() - started,
         stats={"lns": 1.0, "capped": float(len(caps))},
+    )
+
+
+def _solve_large_tours(
+    routing: RoutingModel,
+    params: SolveParams,
+    started: float,
+    clock: Clock,
+    deadline: float,
+    whole: Race,
+) -> Solution:
+    """Large tour-like data, on the core the second race had: PyVRP again
+    from other seeds, each run until it stalls (``RESTART_PATIENCE``),
+    while more than ``WINDOWS_SHARE`` of the limit is left; then the best
+    tours so far (the first race's included) improved window by window
+    (``tour_windows.improve``) to the deadline.
+
+    Why: on 100+ sites the whole tour model adds nothing to PyVRP's tours
+    in a minute, while PyVRP's runs differ widely from seed to seed (pr16
+    m=1, 30 s: 612–641) and most find their best within seconds. On a
+    deterministic clock each run is bounded and counted in iterations and
+    the first race is read after as many iterations as the clock counted.
+    """
+    data = routing.data
+    requested = data.requested_value
+    best = tuple(params.hint or ())
+
+    def after() -> int | None:
+        now = clock.now()
+        return (
+            int(now * ITERATIONS_PER_SECOND) if clock.deterministic else None
+        )
+
+    def report(visits: tuple[PlannedVisit, ...]) -> None:
+        if params.progress is not None:
+            value = schedule_value(data, visits)
+            wall = time.perf_counter() - started
+            params.progress(Progress(value, requested, wall))
+
+    def take(visits: Sequence[PlannedVisit]) -> None:
+        nonlocal best
+        if schedule_value(data, visits) > schedule_value(data, best):
+            best = tuple(visits)
+            report(best)
+
+    windows_from = deadline - WINDOWS_SHARE * params.time_limit
+    stops = () if params.stop is None else (params.stop,)
+    restarts = 0
+    while clock.now() < windows_from and not any(e.is_set() for e in stops):
+        restarts += 1
+        take(
+            routing.solve(
+                windows_from - clock.now(),
+                params.seed + restarts,
+                RESTART_PATIENCE,
+                clock,
+                stops,
+                neighbours=SECOND_NEIGHBOURS if restarts % 2 else None,
+            )
+        )
+    take(whole.handover(after()))
+    stats: dict[str, float] = {"restarts": float(restarts)}
+    visits = tour_windows.improve(
+        data,
+        best,
+        clock,
+        deadline - RACE_MARGIN_S,
+        seed=params.seed,
+        stop=params.stop,
+        incoming=lambda _: whole.handover(after()),
+        on_better=report,
+        stats=stats,
+    )
+    value = schedule_value(data, visits)
+    return Solution(
+        Status.FEASIBLE,
+        visits,
+        value,
+        max(requested, value),
+        time.perf_counter() - started,
+        stats=stats,
     )
 
 

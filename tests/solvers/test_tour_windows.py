@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bench.orienteering.compile import compile_toptw
-from bench.orienteering.instances import DEFAULT_DATA, Toptw, load
+from bench.orienteering.instances import Toptw, load
 from bench.orienteering.verify import tours_of, verify
 from scheduler.build import to_schedule
 from scheduler.check import served_value, violations
@@ -28,7 +28,9 @@ from solvers.pyvrp_warm_start import RoutingModel
 from tests.solvers.test_tours import site, touring
 from tests.strategies import SPOTS
 
-PR01 = Path(DEFAULT_DATA) / "pr01_10" / "pr01.txt"
+PR01 = Path(__file__).resolve().parents[1] / "data" / "toptw" / "pr01.txt"
+"""A copy of the shared pr01 (tests/data/toptw/README.md): CI clones lack
+``../shared``."""
 
 
 def pr01_tours(m: int) -> tuple[Toptw, ProblemData, tuple[PlannedVisit, ...]]:

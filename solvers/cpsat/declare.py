@@ -9,7 +9,6 @@ objective read them without seeing how they are made.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from scheduler.problem import intersect
@@ -20,7 +19,6 @@ from solvers.cpsat.variables import (
     Leave,
     Lit,
     Move,
-    Outing,
     PresenterChoice,
     Requirement,
     Return,
@@ -29,6 +27,7 @@ from solvers.cpsat.variables import (
     VisitVars,
     clip,
     locked_windows,
+    outings_of,
     slot_domain,
 )
 
@@ -95,29 +94,11 @@ def _set_background(
         day.index for d in vars.delegations for day in data.delegations[d].days
     }
     vars.fixed = tuple(v for v in fixed if data.day_of(v.start) in modelled)
-    days: dict[tuple[int, int], list[PlannedVisit]] = defaultdict(list)
     for v in vars.fixed:
         vars._fixed_at[v.site].append(v)
         if v.presenter >= 0:
             vars._fixed_by[v.presenter].append(v)
-        days[(v.delegation, data.day_of(v.start))].append(v)
-    outings = []
-    for (d, k), visits in sorted(days.items()):
-        dd = data.delegations[d]
-        first = min(visits, key=lambda v: v.start)
-        last = max(visits, key=lambda v: v.start)
-        outings.append(
-            Outing(
-                delegation=d,
-                day=k,
-                depart=first.start - dd.from_lodging[first.site],
-                back=last.start
-                + data.sites[last.site].duration
-                + dd.to_lodging[last.site],
-                pool=first.pool,
-            )
-        )
-    vars.outings = tuple(outings)
+    vars.outings = outings_of(data, vars.fixed)
 
 
 def _make_delegation(

@@ -144,8 +144,8 @@ def improve(
     ``caps`` (each delegation's best alone) steer the search to where
     value can be gained, and cut the steps' models. With two workers or
     more, two one-day steps on different days and different delegations
-    run at once, one worker each (``TOGETHER``); a week step takes every
-    worker.
+    run at once, one worker each (``Clock.solve_together``); a week step
+    takes every worker.
     """
     caps = caps or {}
     best = tuple(start)

@@ -21,9 +21,10 @@ optimal and shrinks while they do not.
 from __future__ import annotations
 
 import random
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from solvers.cpsat.variables import outings_of
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -56,42 +57,6 @@ class Neighbourhood:
     group: frozenset[int]
     day: int | None
     """The one day the group is free on; None: its whole week."""
-
-
-@dataclass(frozen=True)
-class Outing:
-    """One delegation-day out, as the schedule has it."""
-
-    delegation: int
-    day: int
-    pool: int
-    depart: int
-    back: int
-
-
-def outings(data: ProblemData, visits: Sequence[PlannedVisit]) -> list[Outing]:
-    """Each delegation-day's vehicle use: from leaving lodging for the
-    first visit to coming back from the last."""
-    days: dict[tuple[int, int], list[PlannedVisit]] = defaultdict(list)
-    for v in visits:
-        days[(v.delegation, data.day_of(v.start))].append(v)
-    out = []
-    for (d, k), day in days.items():
-        dd = data.delegations[d]
-        first = min(day, key=lambda v: v.start)
-        last = max(day, key=lambda v: v.start)
-        out.append(
-            Outing(
-                d,
-                k,
-                first.pool,
-                first.start - dd.from_lodging[first.site],
-                last.start
-                + data.sites[last.site].duration
-                + dd.to_lodging[last.site],
-            )
-        )
-    return out
 
 
 class Selection:
@@ -314,7 +279,7 @@ class Neighbourhoods:
                 for p, pool in enumerate(data.vehicles)
                 if data.vehicles_needed(d, p) <= pool.count
             }
-            for o in outings(data, visits):
+            for o in outings_of(data, visits):
                 if o.day == k and o.pool in pools and o.delegation != d:
                     ranked[o.delegation] = overlap(o.depart, o.back)
         else:

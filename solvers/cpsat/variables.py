@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Literal
 from ortools.sat.python import cp_model
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Iterator, Mapping
+    from collections.abc import Collection, Iterator, Mapping, Sequence
 
     from scheduler.problem import DayData, LockedData, ProblemData, Window
     from scheduler.problem.solution import PlannedVisit
@@ -219,13 +219,41 @@ class PresenterChoice:
 
 @dataclass(frozen=True)
 class Outing:
-    """A fixed delegation-day (from the background schedule): its vehicles."""
+    """A planned delegation-day: its vehicles, from leaving lodging for the
+    first visit to coming back from the last."""
 
     delegation: int
     day: int
     depart: int
     back: int
     pool: int
+
+
+def outings_of(
+    data: ProblemData, visits: Sequence[PlannedVisit]
+) -> tuple[Outing, ...]:
+    """Each delegation-day of ``visits`` as an outing, in (delegation, day)
+    order."""
+    days: dict[tuple[int, int], list[PlannedVisit]] = defaultdict(list)
+    for v in visits:
+        days[(v.delegation, data.day_of(v.start))].append(v)
+    out = []
+    for (d, k), planned in sorted(days.items()):
+        dd = data.delegations[d]
+        first = min(planned, key=lambda v: v.start)
+        last = max(planned, key=lambda v: v.start)
+        out.append(
+            Outing(
+                delegation=d,
+                day=k,
+                depart=first.start - dd.from_lodging[first.site],
+                back=last.start
+                + data.sites[last.site].duration
+                + dd.to_lodging[last.site],
+                pool=first.pool,
+            )
+        )
+    return tuple(out)
 
 
 @dataclass(frozen=True)

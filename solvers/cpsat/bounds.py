@@ -258,13 +258,7 @@ def _visits(
     into = {s: min(dd.from_lodging[s], between[s]) for s in found}
     out = []
     for s, windows in found.items():
-        present = lp.NumVar(0, 1, "")
-        served = [v for (_, site), v in x.items() if site == s]
-        if s in locked:
-            lp.Add(present == 1)
-            lp.Add(lp.Sum(served) <= 1)
-        else:
-            lp.Add(present == lp.Sum(served))
+        present = present_at(lp, x, s, locked=s in locked)
         shares = []
         for day in dd.days:
             starts = clip(windows, day.lo, day.hi - 1)
@@ -294,6 +288,25 @@ def _visits(
             )
         lp.Add(lp.Sum(shares) == present)
     return out
+
+
+def present_at(
+    lp: pywraplp.Solver,
+    x: Mapping[tuple[int, int], Any],
+    s: int,
+    *,
+    locked: bool,
+) -> Any:
+    """present(d, s): the site is visited when it serves a request (one
+    visit serves one), or always when it is locked."""
+    present = lp.NumVar(0, 1, "")
+    served = [v for (_, site), v in x.items() if site == s]
+    if locked:
+        lp.Add(present == 1)
+        lp.Add(lp.Sum(served) <= 1)
+    else:
+        lp.Add(present == lp.Sum(served))
+    return present
 
 
 @dataclass(frozen=True)
@@ -352,10 +365,10 @@ def _day_budgets(
     return out
 
 
-def _windows(lo: int, hi: int) -> list[tuple[int, int]]:
-    """Every [a, b) on the ``STEP`` grid inside [lo, hi), at least
+def _windows(lo: int, hi: int, step: int = STEP) -> list[tuple[int, int]]:
+    """Every [a, b) on the ``step`` grid inside [lo, hi), at least
     ``LEAST_WINDOW`` long, the whole band included."""
-    points = sorted({lo, hi} | set(range(-(-lo // STEP) * STEP, hi, STEP)))
+    points = sorted({lo, hi} | set(range(-(-lo // step) * step, hi, step)))
     return [
         (a, b)
         for i, a in enumerate(points)

@@ -17,7 +17,9 @@ solver's entry point:
    exactly (``_solve_large_tours``, ``tour_windows.py``);
 4. a big week (more than ``LNS_FROM_VISITS`` candidate visits) is improved
    by large-neighbourhood search from a valid schedule (``lns.py``), with
-   a linear-programming bound (``bounds.relaxation_bound``);
+   linear-programming bounds (the day-pattern bound of ``day_patterns.py``,
+   which sees how long each delegation holds its vehicles, or
+   ``bounds.relaxation_bound`` where there are too many patterns);
 5. when the requirements conflict, the conflict is explained in words.
 
 A hint that serves every required request and keeps every lock is a
@@ -27,6 +29,8 @@ schedule to fall back on: the answer never serves less value than it.
 from __future__ import annotations
 
 import logging
+import math
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -47,6 +51,7 @@ from solvers.cpsat import tours as tour_model
 from solvers.cpsat.bounds import alone_caps, relaxation_bound
 from solvers.cpsat.callbacks import Watcher, log_line, stop_on, value_floor
 from solvers.cpsat.conflicts import explain_infeasible, static_conflicts
+from solvers.cpsat.day_patterns import bound_in_process, pattern_bound
 from solvers.cpsat.engine import new_solver
 from solvers.cpsat.formulation import Formulation, build
 from solvers.cpsat.lns import improve
@@ -118,6 +123,15 @@ and pr06 m=4 gave 0 improvements in 35–145 windows each)."""
 
 LNS_DEADLINE_SHARE = 1.0
 """A big week's neighbourhood search runs to this share of the limit."""
+QUICK_LP_VISITS = 600
+"""Up to this many candidate visits the bounds take seconds (the peak week:
+day patterns 3 s, the LP 0.8 s): the day patterns are priced in this process
+(a process of their own costs more to start), and the LP bound is still
+found if the search ended first. Above it (the surge week: 40 s and 7 s),
+the day patterns get a process and the LP is not waited for."""
+DETERMINISTIC_ROUNDS = 10
+"""Rounds of the day-pattern bound under ``--deterministic``: it cannot stop
+with the search (a clock of work does not time GLOP), so it stops here."""
 
 
 def solve(data: ProblemData, params: SolveParams) -> Solution:
@@ -372,27 +386,59 @@ def _solve_by_lns(
     """Improve ``start`` neighbourhood by neighbourhood (``lns.improve``)
     while the bounds are found beside it: with ``caps_budget``, first the
     caps (``caps`` fills as they come: the search reads it step by step),
-    then the LP bound. CP-SAT and GLOP leave the interpreter while they
-    solve, and on an event week the bounds take seconds the search should
-    not wait for. Until the LP bound is known, the bound shown is the
-    requested value."""
+    then the day-pattern bound (``day_patterns``, above ``QUICK_LP_VISITS``
+    in a process of its own;
+    each round's bound is shown as it comes, and it stops with the search),
+    or the LP bound where the patterns are too many. CP-SAT and GLOP leave
+    the interpreter while they solve, and on an event week the bounds take
+    tens of seconds the search should not wait for. Until a bound is known,
+    the bound shown is the requested value. Under ``--deterministic`` the
+    patterns get ``DETERMINISTIC_ROUNDS`` rounds, waited for."""
     requested = data.requested_value
     best: list[int] = []
+
+    latest: list[int] = []
+    """The day-pattern bound's rounds so far, shown while it goes on."""
+    finished = threading.Event()
 
     def bounds() -> int | None:
         if caps_budget is not None:
             alone_caps(
                 data, clock, budget=caps_budget, into=caps, stop=params.stop
             )
+        if params.stop is not None and params.stop.is_set():
+            return None
+        rounds = DETERMINISTIC_ROUNDS if clock.deterministic else 200
+        small = _candidate_visits(data) <= QUICK_LP_VISITS
+        if small:
+            found = pattern_bound(
+                data,
+                caps,
+                stop=finished,
+                rounds=rounds,
+                on_round=lambda _, __, b: latest.append(math.floor(b + 1e-6)),
+            )
+        else:
+            found = bound_in_process(
+                data,
+                caps,
+                until=finished,
+                rounds=rounds,
+                on_bound=latest.append,
+            )
+        if found is not None:
+            return found
+        if finished.is_set() and not small:
+            return None
         return relaxation_bound(data, caps)
 
     with ThreadPoolExecutor(1, thread_name_prefix="bounds") as side:
         pending = side.submit(bounds)
 
         def bound() -> int:
-            if not pending.done() or pending.result() is None:
-                return requested
-            return min(requested, pending.result() or requested)
+            if pending.done() and pending.result() is not None:
+                return min(requested, pending.result() or requested)
+            return min([requested, *latest])
 
         def report(visits: tuple[PlannedVisit, ...]) -> None:
             best.append(schedule_value(data, visits))
@@ -413,6 +459,8 @@ def _solve_by_lns(
             stop=params.stop,
             caps=caps,
         )
+        if not clock.deterministic or (params.stop and params.stop.is_set()):
+            finished.set()
         pending.result()
     value = schedule_value(data, visits)
     return Solution(

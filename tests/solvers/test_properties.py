@@ -227,10 +227,11 @@ def test_cpsat_proven_optimum_equals_enumeration(instance: Instance) -> None:
 def test_the_bounds_never_cut_off_the_enumerated_optimum(
     instance: Instance,
 ) -> None:
-    """The LP bound and each delegation's alone cap are relaxations: no
+    """The LP bounds and each delegation's alone cap are relaxations: no
     schedule serves more than they allow."""
     from solvers.clock import Clock
     from solvers.cpsat.bounds import alone_caps, relaxation_bound
+    from solvers.cpsat.day_patterns import pattern_bound
 
     data = compile_instance(instance)
     optimum = brute_force(data)
@@ -239,6 +240,11 @@ def test_the_bounds_never_cut_off_the_enumerated_optimum(
     caps = alone_caps(data, Clock(), budget=5.0)
     bound = relaxation_bound(data, caps)
     assert bound is None or bound >= optimum
+    for given_caps in (caps, None):
+        patterns = pattern_bound(data, given_caps)
+        assert patterns is None or patterns >= optimum
+        first_round = pattern_bound(data, given_caps, rounds=1)
+        assert first_round is None or first_round >= optimum
     assert sum(caps.values()) >= optimum or len(caps) < len(data.delegations)
 
 

@@ -191,10 +191,11 @@ def summary(rows: Iterable[dict[str, str]], title: str) -> str:
 CLASSIC_SETS = ("c_r_rc_100_100", "c_r_rc_200_100", "pr01_10", "pr11_20")
 CLASSIC_CASES = 304
 """76 instances of the four classic sets × m = 1..4."""
-# Issue 5's targets over the classic cases, 60 s a case on 2 cores.
-TARGET_MATCHED = 280
+# Issue 21's targets over the classic cases, 60 s a case on 2 cores (issue
+# 5's average gap, which issue 21 kept).
+TARGET_MATCHED = 250
 TARGET_AVG_GAP = 0.3
-TARGET_WORST_GAP = 2
+TARGET_WORST_GAP = 4
 
 
 def overall(rows_by_set: Mapping[str, Sequence[dict[str, str]]]) -> str:

@@ -23,8 +23,10 @@ bound, so the search can stop at any round.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import multiprocessing
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -491,7 +493,10 @@ def _child(
     rounds: int,
     conn: Connection,
 ) -> None:
-    """Send each round's bound, then None."""
+    """Send each round's bound, then None. It runs at the lowest priority:
+    the search's steps come first, the bound takes the time they leave."""
+    with contextlib.suppress(OSError):
+        os.nice(19)
     try:
         pattern_bound(
             data, caps, rounds=rounds, on_round=lambda _, __, b: conn.send(b)

@@ -49,12 +49,12 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
     from multiprocessing.connection import Connection
 
-    from scheduler.problem import ProblemData
+    from scheduler.problem import ProblemData, Window
 
 STALL_ROUNDS = 5
-"""Rounds without a better bound before it stops: the last rounds of a
-column generation lower the bound little and take the search's core (on
-the surge week, 1166 after 16 s, 1160 after 95 s)."""
+"""Rounds without a better integer bound before it stops: a column
+generation's Lagrangian bound can stay put for rounds while its master is
+already optimal, and each round takes seconds of a core."""
 WINDOW_STEP = 120
 """Grid of the pattern LP's time windows (minutes). On the surge week only
 whole-day vehicle windows bound the LP's optimum; a coarser grid than
@@ -98,6 +98,10 @@ class _Patterns:
     """Visit id → (delegation, site, day)."""
     visit_range: list[tuple[int, int]] = field(default_factory=list)
     """Visit id → (earliest, latest) start that day."""
+    found: dict[int, dict[int, tuple[Window, ...]]] = field(
+        default_factory=dict
+    )
+    """Delegation → its candidate sites' start ranges (``bounds``)."""
 
 
 def _closure(data: ProblemData, d: int, sites: list[int]) -> np.ndarray:
@@ -134,6 +138,7 @@ def _enumerate(
         found = _candidates(data, d)
         if not found:
             continue
+        out.found[d] = found
         for day in dd.days:
             ranges = {
                 s: (starts[0][0], starts[-1][1])
@@ -154,10 +159,7 @@ def _enumerate(
                     out.visit_keys.append(key)
                     out.visit_range.append(ranges[s])
                 ids.append(visit_ids[key])
-            if not _day_patterns(
-                data, d, day, sites, ranges, t, ids, block, out
-            ):
-                return None
+            _day_patterns(data, d, day, sites, ranges, t, ids, block, out)
             if len(out.block) > limit:
                 return None
     return out
@@ -243,7 +245,7 @@ def _day_patterns(
     ids: list[int],
     block: int,
     out: _Patterns,
-) -> bool:
+) -> None:
     m = day.lunch_minutes
     lunch_lo, lunch_hi = day.lunch
     one = _Day(
@@ -278,7 +280,6 @@ def _day_patterns(
                     labels[grown] = one.grow(grown, labels)
                     following.append(grown)
         level = following
-    return True
 
 
 def _bits(mask: int) -> list[int]:
@@ -303,7 +304,8 @@ def _emit(
     day, dd, sites = one.day, one.data.delegations[one.d], one.sites
     members = _bits(mask)
     closure_back = {i: int(one.t[i + 1, 0]) for i in members}
-    if min(label[i].ends[0] + closure_back[i] for i in members) > day.hi:
+    soonest_back = min(label[i].ends[0] + closure_back[i] for i in members)
+    if soonest_back > day.hi:
         return False
     travel = int(min(label[i].path + closure_back[i] for i in members))
     least = sum(one.dur[i] for i in members) + travel
@@ -331,7 +333,7 @@ def _emit(
     else:
         lunch_lo, lunch_hi = day.lunch
         before = lunch_hi - m
-        if min(label[i].ends[0] + closure_back[i] for i in members) <= before:
+        if soonest_back <= before:
             options.append(
                 (
                     earliest,
@@ -366,19 +368,6 @@ def _emit(
         out.visits.append(tuple(ids[i] for i in members))
         out.placements.append(placements)
     return True
-
-
-def _least_inside(placements: list[_Placement], a: int, b: int) -> int:
-    """Least minutes of a day out inside [a, b) over its placements (the
-    overlap is concave in the departure, so least at an end)."""
-
-    def overlap(x: int, span: int) -> int:
-        return max(0, min(x + span, b) - max(x, a))
-
-    return min(
-        min(overlap(p.earliest, p.span), overlap(p.latest - p.span, p.span))
-        for p in placements
-    )
 
 
 def _day_windows(lo: int, hi: int) -> list[tuple[int, int]]:
@@ -442,10 +431,8 @@ def pattern_bound(
     lp.SetSolverSpecificParametersAsString(GLOP_PARAMETERS)
     rows = _Rows(lp)
     value_terms: list[Any] = []
-    for d in range(len(data.delegations)):
-        found = _candidates(data, d)
-        if found:
-            _present(lp, data, d, found, rows, value_terms, caps)
+    for d, found in patterns.found.items():
+        _present(lp, data, d, found, rows, value_terms, caps)
     columns = _Columns(data, patterns, rows)
     lp.Maximize(lp.Sum(value_terms))
     objective = lp.Objective()
@@ -588,7 +575,7 @@ class _Columns:
         n_pools = len(data.vehicles)
         block_d = np.array([d for d, _ in patterns.blocks])
         self.block = np.array(patterns.block)
-        self.delegation = block_d[self.block]
+        delegation = block_d[self.block]
         need = np.array(
             [
                 [data.vehicles_needed(d, p) for p in range(n_pools)]
@@ -597,17 +584,20 @@ class _Columns:
             dtype=float,
         )
         count = np.array([pool.count for pool in data.vehicles], dtype=float)
-        self.need = need[self.delegation]
+        self.need = need[delegation]
         """Pattern × pool → vehicles needed (inf where too few)."""
         self.need[self.need > count[None, :]] = np.inf
         self.conv = np.array(
             [rows.get(("day", d, k), 1.0) for d, k in patterns.blocks]
         )[self.block]
+        self.windows = {
+            k: _day_windows(*_band(data, k)) for _, k in patterns.blocks
+        }
+        """Day → the master's time windows that day."""
         self.teams = self._teams()
         self._visit_rows(rows)
         self._vehicle_rows(rows)
         self.in_master: set[tuple[int, int]] = set()
-        self.vars: list[Any] = []
 
     def _teams(self) -> dict[tuple[int, int], set[frozenset[int]]]:
         """Department-day → its whole team and each visit's presenters."""
@@ -694,7 +684,7 @@ class _Columns:
                     1.0,
                 )
             )
-            for a, b in _day_windows(*_band(data, k)):
+            for a, b in self.windows[k]:
                 inside = _least_of_visit(lo, hi, site.duration, a, b)
                 if inside > 0:
                     available = sum(
@@ -737,7 +727,7 @@ class _Columns:
         iw: tuple[list[np.ndarray], ...] = ([], [], [])
         for k in np.unique(day_of).tolist():
             on = np.flatnonzero(day_of[plac] == k)
-            windows = _day_windows(*_band(data, k))
+            windows = self.windows[k]
             a = np.array([w[0] for w in windows])[None, :]
             b = np.array([w[1] for w in windows])[None, :]
 
@@ -830,9 +820,8 @@ class _Columns:
             out.append((p, q))
         return out
 
-    def add(self, lp: pywraplp.Solver, chosen: list[tuple[int, int]]) -> int:
-        """Put columns in the master; how many were new."""
-        new = 0
+    def add(self, lp: pywraplp.Solver, chosen: list[tuple[int, int]]) -> None:
+        """Put the columns not there yet in the master."""
         for p, q in chosen:
             if (p, q) in self.in_master:
                 continue
@@ -854,6 +843,3 @@ class _Columns:
             rows = self._rows
             for r, c in coefs.items():
                 rows.rows[r].SetCoefficient(z, c)
-            self.vars.append(z)
-            new += 1
-        return new

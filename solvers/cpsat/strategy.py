@@ -387,16 +387,15 @@ def _solve_by_lns(
     while the bounds are found beside it: with ``caps_budget``, first the
     caps (``caps`` fills as they come: the search reads it step by step),
     then the day-pattern bound (``day_patterns``, above ``QUICK_LP_VISITS``
-    in a process of its own;
-    each round's bound is shown as it comes, and it stops with the search),
-    or the LP bound where the patterns are too many. CP-SAT and GLOP leave
+    in a process of its own; each round's bound is shown as it comes, and
+    it stops with the search), or the LP bound where the patterns are too
+    many. CP-SAT and GLOP leave
     the interpreter while they solve, and on an event week the bounds take
     tens of seconds the search should not wait for. Until a bound is known,
     the bound shown is the requested value. Under ``--deterministic`` the
     patterns get ``DETERMINISTIC_ROUNDS`` rounds, waited for."""
     requested = data.requested_value
     best: list[int] = []
-
     latest: list[int] = []
     """The day-pattern bound's rounds so far, shown while it goes on."""
     finished = threading.Event()

@@ -8,7 +8,8 @@ order (for a topic, the sites the delegation also names come last), the
 earliest slot that fits, the first free presenter who speaks the
 delegation's language, and the first vehicle pool with room. Nothing placed
 is ever moved. This is the baseline every figure is compared with, and the
-warm start of CP-SAT.
+warm start of CP-SAT (on an oversubscribed week the search may start from
+``value_order`` instead: the same plan, valuable requests first).
 
 If that order leaves a required request out, the coordinator's second try
 is taken: every delegation's required requests first, then the rest. If a
@@ -129,6 +130,27 @@ def arrival_order(data: ProblemData, *, required_first: bool) -> list[Task]:
         return required + optional
     rank = {d: k for k, d in enumerate(delegations)}
     return sorted(required + optional, key=lambda t: rank[t[0]])
+
+
+def value_order(data: ProblemData) -> list[Task]:
+    """Required requests first (in arrival order), then the rest by value,
+    most first; among equals, fewer sites to choose from first.
+
+    Not how coordinators plan (that is ``arrival_order``), but on an
+    oversubscribed week a far better start for the search: first come,
+    first served spends the vans on whoever asked first (surge week: 814
+    served against 491).
+    """
+    tasks = arrival_order(data, required_first=True)
+    rank = {task: k for k, task in enumerate(tasks)}
+
+    def key(task: Task) -> tuple[bool, int, int, int]:
+        request = data.delegations[task[0]].requests[task[1]]
+        if request.required:
+            return (False, 0, 0, rank[task])
+        return (True, -request.value, len(request.sites), rank[task])
+
+    return sorted(tasks, key=key)
 
 
 def plan_in_order(data: ProblemData, tasks: Iterable[Task]) -> Plan:

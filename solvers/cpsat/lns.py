@@ -203,12 +203,13 @@ def improve(
         candidate, candidate_score, used = _best_merge(
             data, best, best_score, results
         )
-        for n, _, proven in results:
+        for n, visits, proven in results:
             draws.selection.record(
                 n.kind,
                 served_more=n in used
                 and candidate_score.value > best_score.value,
                 proven=proven,
+                found=visits is not None,
             )
         if candidate_score.at_least(best_score) and used:
             improved = candidate_score != best_score

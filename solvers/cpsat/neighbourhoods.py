@@ -71,13 +71,27 @@ class Selection:
         kinds = [k for k in KINDS if not (one_day and k == "week")]
         return self.rng.choices(kinds, [self.weights[k] for k in kinds])[0]
 
-    def record(self, kind: str, *, served_more: bool, proven: bool) -> None:
+    def record(
+        self,
+        kind: str,
+        *,
+        served_more: bool,
+        proven: bool,
+        found: bool = True,
+    ) -> None:
+        """``found``: the step found a schedule at all. It is hinted with a
+        whole one, so finding none means its model was too big to even load
+        in the step's time: the size is halved, not stepped down (the
+        surge week's first steps, 12 and 20 delegations, found nothing)."""
         won = 1.0 if served_more else 0.0
         self.weights[kind] = max(
             LEAST_WEIGHT,
             (1 - REACTION) * self.weights[kind] + REACTION * won,
         )
         least, _, most = SIZES[kind]
+        if not found:
+            self.sizes[kind] = max(least, self.sizes[kind] // 2)
+            return
         step = 1 if proven else -1
         self.sizes[kind] = min(most, max(least, self.sizes[kind] + step))
 

@@ -299,6 +299,32 @@ def test_neighbourhood_search_improves_a_hint_to_the_optimum(
     assert seen[0].objective == 1 and seen[-1].objective == 6
 
 
+def test_a_big_week_starts_from_the_value_first_plan_when_it_serves_more(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # First come, first served gives the one slot to "early" (value 1);
+    # taking valuable requests first gives it to "late" (value 5).
+    site = make_site(opening_hours={"mon": ["08:00-09:00"]})
+    late = make_delegation(
+        "late", priority=5, arrival=dt.datetime.combine(MONDAY, dt.time(7, 30))
+    )
+    early = make_delegation("early")
+    data = compile_instance(
+        make_instance(make_catalog(sites=[site]), [late, early])
+    )
+    fcfs = (PlannedVisit(1, 0, 8 * 60, presenter=0, request=0, pool=0),)
+    start = cpsat_strategy._start(data, SolveParams(hint=fcfs))
+    assert start is not None
+    assert [v.delegation for v in start] == [0]
+    # A hint serving as much is the floor: it is kept.
+    best = (PlannedVisit(0, 0, 8 * 60, presenter=0, request=0, pool=0),)
+    assert cpsat_strategy._start(data, SolveParams(hint=best)) == best
+    # Where the value-first plan gains less than VALUE_START_GAIN, the
+    # hint's (first come, first served) more compact days are kept.
+    monkeypatch.setattr(cpsat_strategy, "VALUE_START_GAIN", 6.0)
+    assert cpsat_strategy._start(data, SolveParams(hint=fcfs)) == fcfs
+
+
 def test_a_neighbourhood_respects_the_visits_kept_fixed() -> None:
     # d1 keeps s1 08:00 with p1 and a van: d2 cannot have s1 (one group),
     # nor p1 for s2 at that hour, nor a van if there is only one.

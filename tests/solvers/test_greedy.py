@@ -23,7 +23,12 @@ from scheduler.model import (
     VehiclePool,
 )
 from scheduler.problem import SolveParams, Status
-from solvers.greedy import best_effort
+from solvers.greedy import (
+    arrival_order,
+    best_effort,
+    plan_in_order,
+    value_order,
+)
 from solvers.greedy import solve as greedy_solve
 from tests.factories import (
     MONDAY,
@@ -427,3 +432,26 @@ def test_same_input_same_schedule() -> None:
     second = greedy_solve(data, SolveParams())
     assert first.visits == second.visits
     assert first.objective == 8
+
+
+# --- value order (the search's start, not the baseline) ----------------------
+
+
+def test_value_order_gives_the_slot_to_the_most_valuable_request() -> None:
+    data = compile_instance(one_slot_instance(late_priority=5))
+    fcfs = plan_in_order(data, arrival_order(data, required_first=False))
+    valued = plan_in_order(data, value_order(data))
+    assert [v.delegation for v in fcfs.visits] == [1]  # "early"
+    assert [v.delegation for v in valued.visits] == [0]  # "late", value 5
+
+
+def test_value_order_keeps_required_requests_first() -> None:
+    site = make_site(opening_hours={"mon": ["08:00-09:00"]})
+    low = make_delegation("low", requests=[{"site": "s1", "required": True}])
+    vip = make_delegation("vip", priority=5)
+    data = compile_instance(
+        make_instance(make_catalog(sites=[site]), [vip, low])
+    )
+    order = value_order(data)
+    assert order[0] == (1, 0)
+    assert [v.delegation for v in plan_in_order(data, order).visits] == [1]

@@ -181,6 +181,18 @@ def test_selection_follows_what_pays_and_sizes_follow_proofs() -> None:
     assert "week" not in {selection.kind(one_day=True) for _ in range(200)}
 
 
+def test_a_step_that_finds_nothing_halves_its_size() -> None:
+    import random
+
+    selection = Selection(random.Random(0))
+    first = SIZES["day"][1]
+    selection.record("day", served_more=False, proven=False, found=False)
+    assert selection.sizes["day"] == first // 2
+    for _ in range(10):
+        selection.record("day", served_more=False, proven=False, found=False)
+    assert selection.sizes["day"] == SIZES["day"][0]
+
+
 def test_steps_on_different_days_combine() -> None:
     data = compile_instance(two_days())
     best = tuple(schedule(data)[:3])  # d3 not yet at s1 on Tuesday

@@ -68,6 +68,9 @@ MAX_PATTERNS = 150_000
 finish in the search's time)."""
 PER_ROUND = 4
 """Columns added per delegation-day and round (the best-priced)."""
+MASTER_SHARE = 1e-6
+"""A column the master uses at least this much is part of its plan
+(``Columns.planned_sites``)."""
 ARTIFICIAL = 10_000.0
 """Cost of serving a site no pattern in the master covers yet; it keeps the
 first masters feasible (required requests) and only relaxes them."""
@@ -81,6 +84,23 @@ class _Placement:
     earliest: int
     latest: int
     span: int
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What one round's master serves: per delegation-day (d, k), the sites
+    of the day patterns it uses, and the value it plans there.
+
+    The master is nearly whole on event weeks, and its patterns chain two
+    or three sites a day out where a first-fit schedule rides out for one:
+    the search re-plans whole days inside these sites
+    (``lns.improve``, ``pattern`` steps)."""
+
+    value: float
+    sites: dict[tuple[int, int], frozenset[int]]
+    day_values: dict[int, float]
+    """Day → the value the master's patterns serve that day (each
+    pattern's sites at their best request's value, by its share)."""
 
 
 @dataclass
@@ -415,13 +435,15 @@ def pattern_bound(
     stall: int = STALL_ROUNDS,
     seconds_left: Callable[[], float] | None = None,
     on_round: Callable[[int, float, float], None] | None = None,
+    on_plan: Callable[[Plan], None] | None = None,
 ) -> int | None:
     """The day-pattern bound on served value (None if there are too many
     patterns, or no round ended). It stops at convergence, after ``rounds``
     rounds, after ``stall`` rounds that did not lower the bound by a unit,
     when ``stop`` is set or ``seconds_left()`` runs out (GLOP is given
     what is left), and returns the best round's bound.
-    ``on_round(round, master value, bound)`` follows the progress."""
+    ``on_round(round, master value, bound)`` follows the progress;
+    ``on_plan`` hears each round's master plan (``Plan``)."""
     patterns = _enumerate(data)
     if patterns is None or not patterns.block:
         return None
@@ -459,6 +481,8 @@ def pattern_bound(
         best = min(best, bound)
         if on_round is not None:
             on_round(count, value, best)
+        if on_plan is not None:
+            on_plan(columns.plan(value))
         if math.floor(best + 1e-6) <= math.floor(value + 1e-6):
             break
         if since >= stall:
@@ -480,13 +504,18 @@ def _child(
     rounds: int,
     conn: Connection,
 ) -> None:
-    """Send each round's bound, then None. It runs at the lowest priority:
-    the search's steps come first, the bound takes the time they leave."""
+    """Send each round's plan (``Plan``) and bound, then None. It runs at
+    the lowest priority: the search's steps come first, the bound takes the
+    time they leave."""
     with contextlib.suppress(OSError):
         os.nice(19)
     try:
         pattern_bound(
-            data, caps, rounds=rounds, on_round=lambda _, __, b: conn.send(b)
+            data,
+            caps,
+            rounds=rounds,
+            on_round=lambda _, __, b: conn.send(b),
+            on_plan=conn.send,
         )
     finally:
         conn.send(None)
@@ -499,6 +528,7 @@ def bound_in_process(
     until: threading.Event,
     rounds: int = 200,
     on_bound: Callable[[int], None] | None = None,
+    on_plan: Callable[[Plan], None] | None = None,
 ) -> int | None:
     """``pattern_bound`` in a process of its own, so that its Python work
     (enumerating, pricing, building columns) does not hold the search's
@@ -526,6 +556,10 @@ def bound_in_process(
                 break
             if got is None:
                 break
+            if isinstance(got, Plan):
+                if on_plan is not None:
+                    on_plan(got)
+                continue
             value = math.floor(got + 1e-6)
             if best is None or value < best:
                 best = value
@@ -598,6 +632,8 @@ class _Columns:
         self._visit_rows(rows)
         self._vehicle_rows(rows)
         self.in_master: set[tuple[int, int]] = set()
+        self.master: list[tuple[int, Any]] = []
+        """The master's columns: (pattern, its variable)."""
 
     def _teams(self) -> dict[tuple[int, int], set[frozenset[int]]]:
         """Department-day → its whole team and each visit's presenters."""
@@ -827,6 +863,7 @@ class _Columns:
                 continue
             self.in_master.add((p, q))
             z = lp.NumVar(0, lp.infinity(), "")
+            self.master.append((p, z))
             coefs: dict[int, float] = defaultdict(float)
             coefs[int(self.conv[p])] += 1.0
             for v in self.pattern_visits[p]:
@@ -843,3 +880,27 @@ class _Columns:
             rows = self._rows
             for r, c in coefs.items():
                 rows.rows[r].SetCoefficient(z, c)
+
+    def plan(self, value: float) -> Plan:
+        """The sites of the columns the solved master uses, per
+        delegation-day (``Plan``)."""
+        patterns, data = self.patterns, self.data
+        sites: dict[tuple[int, int], set[int]] = defaultdict(set)
+        day_values: dict[int, float] = defaultdict(float)
+        for p, z in self.master:
+            share = z.solution_value()
+            if share < MASTER_SHARE:
+                continue
+            d, k = patterns.blocks[patterns.block[p]]
+            mine = [patterns.visit_keys[v][1] for v in patterns.visits[p]]
+            sites[(d, k)].update(mine)
+            requests = data.delegations[d].requests
+            day_values[k] += share * sum(
+                max((r.value for r in requests if s in r.sites), default=0)
+                for s in mine
+            )
+        return Plan(
+            value,
+            {key: frozenset(found) for key, found in sites.items()},
+            dict(day_values),
+        )

@@ -28,7 +28,12 @@ from solvers.cpsat.constraints.stability import changed_count
 from solvers.cpsat.engine import new_solver
 from solvers.cpsat.formulation import Built, build, extract
 from solvers.cpsat.hints import add_hints
-from solvers.cpsat.neighbourhoods import Neighbourhood, Neighbourhoods
+from solvers.cpsat.neighbourhoods import (
+    Neighbourhood,
+    Neighbourhoods,
+    on_plan,
+    planned_days,
+)
 
 if TYPE_CHECKING:
     import threading
@@ -37,6 +42,7 @@ if TYPE_CHECKING:
     from scheduler.problem import ProblemData
     from scheduler.problem.solution import PlannedVisit, SolveParams
     from solvers.clock import Clock
+    from solvers.cpsat.day_patterns import Plan
     from solvers.cpsat.variables import Variables
 
 logger = logging.getLogger(__name__)
@@ -45,6 +51,16 @@ STEP_S = 1.5
 """Time limit of one step (a neighbourhood re-planned)."""
 SHORTLIST = 4
 """Presenters a visit may choose from within one step (``shortlist``)."""
+
+PATTERN_STEP_S = 10.0
+"""Time limit of a ``pattern`` step: one whole day, every delegation out
+that day re-planned inside the master's sites."""
+PATTERN_LEAST_S = 2.0
+"""A ``pattern`` step needs this much time left: its model of a hundred
+delegations takes a second to build."""
+PLAN_RISE = 0.01
+"""A master plan is followed again (each day it serves more on) when it
+plans this share more than the last one followed."""
 
 POLISH_SHARE = 0.2
 """Share of the time, at the end, where steps weigh travel and balance
@@ -136,6 +152,7 @@ def improve(
     on_better: Callable[[tuple[PlannedVisit, ...]], None],
     stop: threading.Event | None = None,
     caps: Mapping[int, int] | None = None,
+    plan: Callable[[], Plan | None] | None = None,
 ) -> tuple[PlannedVisit, ...]:
     """Improve ``start`` (a valid schedule) until ``clock`` reads
     ``deadline``.
@@ -146,6 +163,11 @@ def improve(
     more, two one-day steps on different days and different delegations
     run at once, one worker each (``Clock.solve_together``); a week step
     takes every worker.
+
+    ``plan`` gives the day-pattern bound's latest master plan, if any:
+    each day where it serves more than the schedule is re-planned whole
+    inside its sites (a ``pattern`` step, every worker), once per plan
+    that plans ``PLAN_RISE`` more than the last one followed.
     """
     caps = caps or {}
     best = tuple(start)
@@ -154,21 +176,43 @@ def improve(
     polish_from = deadline - POLISH_SHARE * (deadline - clock.now())
     together = params.workers >= 2 and data.max_changes is None
     steps = kept = 0
+    following: Plan | None = None
+    followed_from = 0
+    """Value served when the plan followed last was taken up."""
+    days: list[int] = []
     while clock.now() < deadline - 0.5:
         if stop is not None and stop.is_set():
             break
-        first = draws.draw(best)
-        if first is None:
-            break
-        drawn = [first]
-        if together and first.day is not None:
-            second = draws.draw(best, avoid=first)
-            if second is not None:
-                drawn.append(second)
+        latest = plan() if plan is not None and not days else None
+        if latest is not None and (
+            following is None
+            or latest.value >= (1 + PLAN_RISE) * following.value
+            or best_score.value > followed_from
+        ):
+            following, followed_from = latest, best_score.value
+            days = planned_days(data, latest, best)
+        step_s = STEP_S
+        if (
+            days
+            and following is not None
+            and deadline - clock.now() >= PATTERN_LEAST_S
+        ):
+            drawn = [on_plan(data, following, best, days.pop(0))]
+            step_s = PATTERN_STEP_S
+        else:
+            first = draws.draw(best)
+            if first is None:
+                break
+            drawn = [first]
+            if together and first.day is not None:
+                second = draws.draw(best, avoid=first)
+                if second is not None:
+                    drawn.append(second)
         workers = max(1, params.workers // len(drawn))
         polish = clock.now() >= polish_from
-        limit = max(0.2, min(STEP_S, deadline - clock.now()))
         prepared = [_prepare(data, n, best, caps, polish) for n in drawn]
+        # After the build: a pattern step's model takes a second or more.
+        limit = max(0.2, min(step_s, deadline - clock.now()))
         calls = []
         for i, built in enumerate(prepared):
             solver = new_solver()
@@ -204,6 +248,8 @@ def improve(
             data, best, best_score, results
         )
         for n, visits, proven in results:
+            if n.kind == "pattern":
+                continue
             draws.selection.record(
                 n.kind,
                 served_more=n in used
@@ -252,7 +298,22 @@ def _prepare(
         built.objective.value_only(built.model)
     if n.day is not None:
         _free_one_day(data, built.vars, mine, n.day, built.model)
+    if n.sites is not None and n.day is not None:
+        _keep_to_sites(built.vars, n.sites, n.day, built.model)
     return built
+
+
+def _keep_to_sites(
+    vars: Variables,
+    sites: Collection[tuple[int, int]],
+    day: int,
+    model: cp_model.CpModel,
+) -> None:
+    """On ``day``, only the (delegation, site) visits of ``sites``."""
+    for visit in vars.visits:
+        on_day = visit.days.get(day)
+        if on_day is not None and (visit.delegation, visit.site) not in sites:
+            model.add(on_day == 0)
 
 
 def _best_merge(

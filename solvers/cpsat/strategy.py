@@ -51,7 +51,7 @@ from solvers.cpsat import tours as tour_model
 from solvers.cpsat.bounds import alone_caps, relaxation_bound
 from solvers.cpsat.callbacks import Watcher, log_line, stop_on, value_floor
 from solvers.cpsat.conflicts import explain_infeasible, static_conflicts
-from solvers.cpsat.day_patterns import bound_in_process, pattern_bound
+from solvers.cpsat.day_patterns import Plan, bound_in_process, pattern_bound
 from solvers.cpsat.engine import new_solver
 from solvers.cpsat.formulation import Formulation, build
 from solvers.cpsat.lns import improve, score
@@ -421,7 +421,12 @@ def _solve_by_lns(
     best: list[int] = []
     latest: list[int] = []
     """The day-pattern bound's rounds so far, shown while it goes on."""
+    plans: list[Plan] = []
+    """Its masters' plans, the latest last (``lns.improve`` follows them)."""
     finished = threading.Event()
+
+    def keep_plan(plan: Plan) -> None:
+        plans[:] = [plan]
 
     def bounds() -> int | None:
         if caps_budget is not None:
@@ -439,6 +444,7 @@ def _solve_by_lns(
                 stop=finished,
                 rounds=rounds,
                 on_round=lambda _, __, b: latest.append(math.floor(b + 1e-6)),
+                on_plan=keep_plan,
             )
         else:
             found = bound_in_process(
@@ -447,6 +453,7 @@ def _solve_by_lns(
                 until=finished,
                 rounds=rounds,
                 on_bound=latest.append,
+                on_plan=keep_plan,
             )
         if found is not None:
             return found
@@ -480,6 +487,9 @@ def _solve_by_lns(
             on_better=report,
             stop=params.stop,
             caps=caps,
+            plan=None
+            if clock.deterministic
+            else lambda: next(iter(plans), None),
         )
         if not clock.deterministic or (params.stop and params.stop.is_set()):
             finished.set()

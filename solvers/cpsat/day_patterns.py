@@ -70,7 +70,7 @@ PER_ROUND = 4
 """Columns added per delegation-day and round (the best-priced)."""
 MASTER_SHARE = 1e-6
 """A column the master uses at least this much is part of its plan
-(``Columns.planned_sites``)."""
+(``_Columns.plan``)."""
 ARTIFICIAL = 10_000.0
 """Cost of serving a site no pattern in the master covers yet; it keeps the
 first masters feasible (required requests) and only relaxes them."""

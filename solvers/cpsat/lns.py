@@ -60,7 +60,8 @@ PATTERN_LEAST_S = 2.0
 delegations takes a second to build."""
 PLAN_RISE = 0.01
 """A master plan is followed again (each day it serves more on) when it
-plans this share more than the last one followed."""
+plans this share more than the last one followed (or the schedule served
+more since)."""
 
 POLISH_SHARE = 0.2
 """Share of the time, at the end, where steps weigh travel and balance
@@ -166,8 +167,9 @@ def improve(
 
     ``plan`` gives the day-pattern bound's latest master plan, if any:
     each day where it serves more than the schedule is re-planned whole
-    inside its sites (a ``pattern`` step, every worker), once per plan
-    that plans ``PLAN_RISE`` more than the last one followed.
+    inside its sites (a ``pattern`` step, every worker); a plan is
+    followed again when it plans ``PLAN_RISE`` more than the last one
+    followed, or the schedule served more since that one was taken up.
     """
     caps = caps or {}
     best = tuple(start)

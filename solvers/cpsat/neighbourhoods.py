@@ -353,7 +353,7 @@ def on_plan(
     group = frozenset(
         d
         for d, dd in enumerate(data.delegations)
-        if any(k.index == day for k in dd.days)
+        if any(stay.index == day for stay in dd.days)
     )
     sites = {
         (d, s)

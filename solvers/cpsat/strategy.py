@@ -422,7 +422,8 @@ def _solve_by_lns(
     latest: list[int] = []
     """The day-pattern bound's rounds so far, shown while it goes on."""
     plans: list[Plan] = []
-    """Its masters' plans, the latest last (``lns.improve`` follows them)."""
+    """The latest round's master plan, once one came (``lns.improve``
+    follows it)."""
     finished = threading.Event()
 
     def keep_plan(plan: Plan) -> None:
